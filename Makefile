@@ -21,7 +21,8 @@ build: deps
 run: build
 	./$(BIN)
 
-# vet, unit tests with the race detector, each fuzz target briefly, and the real window under Xvfb.
+# vet, unit tests with the race detector, each fuzz target briefly, the sandbox driven by curl as PingOne's
+# docs do, and the real window under Xvfb.
 test: deps-test
 	$(GO) vet $(PKGS)
 	.ci/with-xvfb $(GO) test -race -count=1 -tags keyring $(PKGS)
@@ -37,6 +38,7 @@ fuzz:
 	done
 
 e2e: build
+	.ci/curl-walkthrough $(BIN) >/dev/null
 	.ci/with-xvfb $(GO) test -count=1 -tags e2e -run 'TestXvfb' -v .
 
 bench:

@@ -1,0 +1,392 @@
+package pingone
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Redacted replaces every secret value in transcripts, cURL commands and logs.
+const Redacted = "<redacted>"
+
+// maxRecordedBody bounds how much of a (redacted) body a transcript entry keeps.
+const maxRecordedBody = 64 << 10
+
+// secretParams are query/form parameter names whose values are credentials (RFC 6749,
+// RFC 7636, RFC 7009/7662, RFC 7521, OIDC). "state" and "nonce" are deliberately absent: they
+// are anti-forgery values, not credentials, and seeing them helps debug a mismatch.
+var secretParams = setOf(
+	"code", "code_verifier", "client_secret", "password", "access_token", "id_token",
+	"id_token_hint", "refresh_token", "token", "assertion", "client_assertion",
+	"subject_token", "actor_token", "device_code", "login_hint_token",
+)
+
+// secretJSONKeys are JSON member names whose values are secrets, at any depth. "value" is the
+// member PingOne's password.set body carries the password in. "code" is special-cased in
+// redactJSON so platform error codes stay readable.
+var secretJSONKeys = setOf(
+	"access_token", "id_token", "refresh_token", "password", "currentpassword", "newpassword",
+	"clientsecret", "client_secret", "secret", "value", "code", "code_verifier",
+	"client_assertion", "assertion", "device_code",
+)
+
+func setOf(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[strings.ToLower(n)] = true
+	}
+	return m
+}
+
+// RedactHeader returns a copy of h with credentials replaced: the credentials of
+// Authorization/Proxy-Authorization (the scheme is kept), cookie values (names are kept) and
+// secret query parameters of Location, which carries the authorization code on a redirect.
+func RedactHeader(h http.Header) http.Header {
+	if h == nil {
+		return nil
+	}
+	out := h.Clone()
+	for name, values := range out {
+		switch http.CanonicalHeaderKey(name) {
+		case "Authorization", "Proxy-Authorization":
+			for i, v := range values {
+				scheme, _, found := strings.Cut(strings.TrimSpace(v), " ")
+				if found && isToken(scheme) {
+					values[i] = scheme + " " + Redacted
+				} else {
+					values[i] = Redacted
+				}
+			}
+		case "Cookie":
+			for i, v := range values {
+				values[i] = redactCookiePairs(v, ";")
+			}
+		case "Set-Cookie":
+			for i, v := range values {
+				nameValue, attrs, hasAttrs := strings.Cut(v, ";")
+				values[i] = redactCookiePairs(nameValue, ";")
+				if hasAttrs {
+					values[i] += ";" + attrs
+				}
+			}
+		case "Location", "Content-Location", "Refresh":
+			for i, v := range values {
+				values[i] = RedactURL(v)
+			}
+		}
+	}
+	return out
+}
+
+func redactCookiePairs(s, sep string) string {
+	parts := strings.Split(s, sep)
+	for i, p := range parts {
+		name, _, ok := strings.Cut(p, "=")
+		if ok {
+			parts[i] = name + "=" + Redacted
+		} else if strings.TrimSpace(p) != "" {
+			parts[i] = " " + Redacted
+		}
+	}
+	return strings.Join(parts, sep)
+}
+
+func isToken(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '-' || r == '_' || r == '.' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9')) {
+			return false
+		}
+	}
+	return true
+}
+
+// RedactURL replaces the values of secret query parameters (and of the same parameters in a
+// fragment, where implicit/hybrid responses put tokens) plus any userinfo password. Parameter
+// order and everything else is kept, so the URL still reads like the one that was sent.
+// A URL that cannot be parsed loses its query and fragment entirely.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		base, _, _ := strings.Cut(raw, "?")
+		base, _, _ = strings.Cut(base, "#")
+		if strings.Contains(base, "@") {
+			return Redacted
+		}
+		if base != raw {
+			return base + "?" + Redacted
+		}
+		return base
+	}
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "REDACTED")
+		}
+	}
+	q, frag, forceQuery := u.RawQuery, u.EscapedFragment(), u.ForceQuery
+	u.RawQuery, u.Fragment, u.RawFragment, u.ForceQuery = "", "", "", false
+	s := u.String()
+	if q != "" || forceQuery {
+		s += "?" + redactPairs(q)
+	}
+	if frag != "" {
+		s += "#" + redactPairs(frag)
+	}
+	return s
+}
+
+// redactPairs redacts an application/x-www-form-urlencoded string in place, keeping order.
+// Names are compared case-insensitively: over-redacting "Code" is cheaper than leaking it.
+func redactPairs(s string) string {
+	parts := strings.Split(s, "&")
+	for i, p := range parts {
+		rawName, _, _ := strings.Cut(p, "=")
+		name, err := url.QueryUnescape(rawName)
+		if err != nil {
+			name = rawName
+		}
+		if secretParams[strings.ToLower(strings.TrimSpace(name))] {
+			parts[i] = rawName + "=" + Redacted
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// RedactBody renders a request or response body for display with secrets replaced.
+// Form bodies lose the values of secret parameters; JSON bodies (any +json media type) lose
+// the values of secret members at any depth; other text is shown with a pattern-based scrub;
+// binary bodies are summarised by size. Output is capped at 64 KiB.
+func RedactBody(contentType string, body []byte) string {
+	if len(body) == 0 {
+		return ""
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		mt = strings.ToLower(strings.TrimSpace(contentType))
+	}
+	switch {
+	case mt == "application/x-www-form-urlencoded":
+		return capText(redactPairs(string(body)))
+	case mt == "application/json" || strings.HasSuffix(mt, "+json") ||
+		(mt == "" && looksLikeJSON(body)):
+		out, err := redactJSON(body)
+		if err != nil {
+			// A truncated or invalid document cannot be walked reliably; scrub by pattern.
+			return capText(fmt.Sprintf("[invalid JSON, %d bytes] ", len(body)) + scrubText(string(body)))
+		}
+		return capText(out)
+	}
+	if !utf8.Valid(body) || bytes.IndexByte(body, 0) >= 0 {
+		return fmt.Sprintf("[%s body, %d bytes]", nonEmpty(mt, "binary"), len(body))
+	}
+	return capText(scrubText(string(body)))
+}
+
+func nonEmpty(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func looksLikeJSON(b []byte) bool {
+	t := bytes.TrimSpace(b)
+	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+}
+
+func capText(s string) string {
+	if len(s) <= maxRecordedBody {
+		return s
+	}
+	cut := maxRecordedBody
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf("… [%d bytes truncated]", len(s)-cut)
+}
+
+// Patterns for text we cannot parse: JSON-ish "key": "value" / "key": token and form-ish
+// key=value pairs whose key is a known secret name.
+var (
+	jsonPairRe = regexp.MustCompile(`(?i)("(?:access_token|id_token|refresh_token|password|currentPassword|newPassword|clientSecret|client_secret|secret|value|code|code_verifier|client_assertion|assertion|device_code)"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s]+)`)
+	formPairRe = regexp.MustCompile(`(?i)((?:^|[?&#;\s"'])(?:code|code_verifier|client_secret|password|access_token|id_token|id_token_hint|refresh_token|token|assertion|client_assertion|subject_token|actor_token|device_code|login_hint_token)=)([^&#\s"'<>]*)`)
+	bearerRe   = regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+`)
+)
+
+func scrubText(s string) string {
+	s = jsonPairRe.ReplaceAllString(s, `${1}"`+Redacted+`"`)
+	s = formPairRe.ReplaceAllString(s, "${1}"+Redacted)
+	s = bearerRe.ReplaceAllString(s, "${1} "+Redacted)
+	return s
+}
+
+// jsonNode is a JSON value that keeps object member order, so a redacted document reads
+// like the original.
+type jsonNode struct {
+	scalar json.RawMessage // for strings, numbers, bools, null
+	keys   []string        // object member names, in order
+	vals   []*jsonNode     // object member values or array elements
+	kind   byte            // '{', '[' or 0 for a scalar
+}
+
+func redactJSON(body []byte) (string, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	root, err := readJSONNode(dec, 0)
+	if err != nil {
+		return "", err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return "", fmt.Errorf("trailing data after JSON value")
+	}
+	root.redact()
+	var b bytes.Buffer
+	root.write(&b)
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, b.Bytes(), "", "  "); err != nil {
+		return b.String(), nil
+	}
+	return pretty.String(), nil
+}
+
+// maxJSONDepth stops hostile, deeply nested documents from exhausting the stack.
+const maxJSONDepth = 64
+
+func readJSONNode(dec *json.Decoder, depth int) (*jsonNode, error) {
+	if depth > maxJSONDepth {
+		return nil, fmt.Errorf("JSON nested too deeply")
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		switch t {
+		case '{':
+			n := &jsonNode{kind: '{'}
+			for dec.More() {
+				kt, err := dec.Token()
+				if err != nil {
+					return nil, err
+				}
+				key, ok := kt.(string)
+				if !ok {
+					return nil, fmt.Errorf("object key is not a string")
+				}
+				v, err := readJSONNode(dec, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				n.keys = append(n.keys, key)
+				n.vals = append(n.vals, v)
+			}
+			if _, err := dec.Token(); err != nil { // '}'
+				return nil, err
+			}
+			return n, nil
+		case '[':
+			n := &jsonNode{kind: '['}
+			for dec.More() {
+				v, err := readJSONNode(dec, depth+1)
+				if err != nil {
+					return nil, err
+				}
+				n.vals = append(n.vals, v)
+			}
+			if _, err := dec.Token(); err != nil { // ']'
+				return nil, err
+			}
+			return n, nil
+		}
+		return nil, fmt.Errorf("unexpected delimiter")
+	default:
+		raw, err := marshalPlain(t)
+		if err != nil {
+			return nil, err
+		}
+		return &jsonNode{scalar: raw}, nil
+	}
+}
+
+var redactedJSON = json.RawMessage(`"` + Redacted + `"`)
+
+// errorCodeRe matches PingOne's upper-case error code constants (INVALID_DATA, ...).
+var errorCodeRe = regexp.MustCompile(`^"[A-Z][A-Z0-9_]*"$`)
+
+func (n *jsonNode) redact() {
+	if n.kind == '{' {
+		hasMessage := false
+		for _, k := range n.keys {
+			if k == "message" {
+				hasMessage = true
+			}
+		}
+		for i, k := range n.keys {
+			lk := strings.ToLower(k)
+			if !secretJSONKeys[lk] {
+				n.vals[i].redact()
+				continue
+			}
+			// Platform errors and their details are {code, message, ...} with an upper-case
+			// constant as code; that code is the most useful thing in a transcript and is not
+			// a credential. Any other "code" (e.g. a flow's authorizeResponse) is redacted.
+			if lk == "code" && hasMessage && n.vals[i].kind == 0 && errorCodeRe.Match(n.vals[i].scalar) {
+				continue
+			}
+			n.vals[i] = &jsonNode{scalar: redactedJSON}
+		}
+		return
+	}
+	for _, v := range n.vals {
+		v.redact()
+	}
+}
+
+func (n *jsonNode) write(b *bytes.Buffer) {
+	switch n.kind {
+	case '{':
+		b.WriteByte('{')
+		for i, k := range n.keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			kb, _ := marshalPlain(k)
+			b.Write(kb)
+			b.WriteByte(':')
+			n.vals[i].write(b)
+		}
+		b.WriteByte('}')
+	case '[':
+		b.WriteByte('[')
+		for i, v := range n.vals {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			v.write(b)
+		}
+		b.WriteByte(']')
+	default:
+		b.Write(n.scalar)
+	}
+}
+
+// marshalPlain encodes v without HTML escaping, so "<" stays readable in transcripts.
+func marshalPlain(v any) (json.RawMessage, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}

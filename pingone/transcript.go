@@ -1,0 +1,166 @@
+package pingone
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Exchange is one recorded HTTP request/response pair. Every field is already redacted
+// when it is recorded, so an Exchange may be shown, copied or logged as it is.
+type Exchange struct {
+	ID   int
+	Step string // from WithStep, e.g. "token", "authorize", "management"
+
+	Method        string
+	URL           string // secret query parameters replaced by Redacted
+	RequestHeader http.Header
+	RequestBody   string
+
+	Status         int // 0 when the request failed before a response arrived
+	ResponseHeader http.Header
+	ResponseBody   string
+
+	Started  time.Time
+	Duration time.Duration
+
+	// Err is the transport failure class ("timeout", "connection refused", ...); never the
+	// raw error text, which can quote the request URL.
+	Err string
+}
+
+// Curl renders the redacted request as a cURL command line. Secret values appear as the
+// Redacted placeholder, so the command documents the call without replaying credentials.
+func (e Exchange) Curl() string {
+	var b strings.Builder
+	b.WriteString("curl")
+	if e.Method != "" && e.Method != http.MethodGet {
+		b.WriteString(" -X ")
+		b.WriteString(shellQuote(e.Method))
+	}
+	names := make([]string, 0, len(e.RequestHeader))
+	for name := range e.RequestHeader {
+		// Set by curl itself; repeating them only adds noise.
+		if strings.EqualFold(name, "Content-Length") || strings.EqualFold(name, "Accept-Encoding") {
+			continue
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		for _, v := range e.RequestHeader[name] {
+			b.WriteString(" \\\n  -H ")
+			b.WriteString(shellQuote(name + ": " + v))
+		}
+	}
+	if e.RequestBody != "" {
+		b.WriteString(" \\\n  --data-raw ")
+		b.WriteString(shellQuote(e.RequestBody))
+	}
+	b.WriteString(" \\\n  ")
+	b.WriteString(shellQuote(e.URL))
+	return b.String()
+}
+
+// shellQuote wraps s in single quotes for POSIX shells.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// DefaultTranscriptLimit is how many exchanges a Transcript keeps; older ones are dropped
+// so that a long session cannot grow memory without bound.
+const DefaultTranscriptLimit = 1000
+
+// Transcript is a concurrency-safe, bounded log of HTTP exchanges.
+type Transcript struct {
+	mu      sync.Mutex
+	limit   int
+	nextID  int
+	entries []Exchange
+	subs    map[int]func(Exchange)
+	nextSub int
+}
+
+// NewTranscript returns an empty transcript holding up to DefaultTranscriptLimit exchanges.
+func NewTranscript() *Transcript {
+	return &Transcript{limit: DefaultTranscriptLimit, subs: map[int]func(Exchange){}}
+}
+
+// Entries returns a copy of the recorded exchanges, oldest first.
+func (t *Transcript) Entries() []Exchange {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]Exchange, len(t.entries))
+	for i, e := range t.entries {
+		out[i] = e.clone()
+	}
+	return out
+}
+
+// Clear forgets every recorded exchange (IDs keep increasing).
+func (t *Transcript) Clear() {
+	t.mu.Lock()
+	t.entries = nil
+	t.mu.Unlock()
+}
+
+// Subscribe registers fn to be called with each exchange once it completes. fn runs on the
+// goroutine that made the request, outside the transcript's lock; a GUI must hop to its own
+// thread (fyne.Do) itself. The returned function removes the subscription.
+func (t *Transcript) Subscribe(fn func(Exchange)) (unsubscribe func()) {
+	t.mu.Lock()
+	id := t.nextSub
+	t.nextSub++
+	t.subs[id] = fn
+	t.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			t.mu.Lock()
+			delete(t.subs, id)
+			t.mu.Unlock()
+		})
+	}
+}
+
+// add assigns an ID, stores e and notifies subscribers.
+func (t *Transcript) add(e Exchange) {
+	t.mu.Lock()
+	t.nextID++
+	e.ID = t.nextID
+	t.entries = append(t.entries, e)
+	if over := len(t.entries) - t.limit; over > 0 {
+		t.entries = append([]Exchange(nil), t.entries[over:]...)
+	}
+	subs := make([]func(Exchange), 0, len(t.subs))
+	for _, fn := range t.subs {
+		subs = append(subs, fn)
+	}
+	t.mu.Unlock()
+	for _, fn := range subs {
+		fn(e.clone())
+	}
+}
+
+func (e Exchange) clone() Exchange {
+	e.RequestHeader = e.RequestHeader.Clone()
+	e.ResponseHeader = e.ResponseHeader.Clone()
+	return e
+}
+
+type stepKey struct{}
+
+// WithStep labels the requests made with ctx, so the transcript can say which part of a
+// flow ("worker-token", "authorize", "token", ...) each exchange belongs to.
+func WithStep(ctx context.Context, step string) context.Context {
+	return context.WithValue(ctx, stepKey{}, step)
+}
+
+// StepFrom returns the label set by WithStep, or "".
+func StepFrom(ctx context.Context) string {
+	s, _ := ctx.Value(stepKey{}).(string)
+	return s
+}

@@ -1,0 +1,285 @@
+package pingone
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// assertNoCanary fails if the canary appears anywhere in the transcript or its cURL form.
+func assertNoCanary(t *testing.T, tr *Transcript) {
+	t.Helper()
+	for _, e := range tr.Entries() {
+		all := e.URL + e.RequestBody + e.ResponseBody + e.Curl() + e.Err
+		for _, h := range []http.Header{e.RequestHeader, e.ResponseHeader} {
+			for k, vs := range h {
+				all += k + strings.Join(vs, ",")
+			}
+		}
+		if strings.Contains(all, canary) {
+			t.Errorf("exchange %d leaked the canary:\n%s", e.ID, all)
+		}
+	}
+}
+
+func TestTranscriptRecordsAndRedacts(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			return
+		}
+		if err := r.ParseForm(); err != nil {
+			t.Errorf("server could not read body: %v", err)
+		}
+		if r.PostForm.Get("code_verifier") != canary {
+			t.Errorf("request body not delivered intact: %q", r.PostForm.Get("code_verifier"))
+		}
+		if r.UserAgent() != "PKCE Desk" {
+			t.Errorf("User-Agent = %q", r.UserAgent())
+		}
+		http.SetCookie(w, &http.Cookie{Name: "ST", Value: canary})
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Location", "http://localhost:3000/callback?code="+canary+"&state=s")
+		io.WriteString(w, `{"access_token":"`+canary+`","id_token":"`+canary+`","refresh_token":"`+canary+`","token_type":"Bearer"}`)
+	}))
+	defer srv.Close()
+
+	tr := NewTranscript()
+	got := make(chan Exchange, 1)
+	unsubscribe := tr.Subscribe(func(e Exchange) { got <- e })
+	c := NewHTTPClient(HTTPOptions{Transcript: tr})
+
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {canary}, "code_verifier": {canary},
+		"client_secret": {canary}, "password": {canary}, "client_id": {"app"}}
+	ctx := WithStep(context.Background(), "token")
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/as/token?token="+canary+"&x=1", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Bearer "+canary)
+	req.Header.Set("Cookie", "ST="+canary)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), canary) {
+		t.Fatalf("caller must receive the real body, got %q", body)
+	}
+
+	var e Exchange
+	select {
+	case e = <-got:
+	case <-time.After(5 * time.Second):
+		t.Fatal("subscriber not called")
+	}
+	unsubscribe()
+	entries := tr.Entries()
+	if len(entries) != 1 {
+		t.Fatalf("entries = %d", len(entries))
+	}
+	if e.ID != entries[0].ID || e.ID == 0 {
+		t.Errorf("IDs: subscriber %d, entries %d", e.ID, entries[0].ID)
+	}
+	if e.Step != "token" || e.Method != http.MethodPost || e.Status != 200 {
+		t.Errorf("step/method/status = %q %q %d", e.Step, e.Method, e.Status)
+	}
+	if !strings.HasPrefix(e.URL, srv.URL+"/as/token?token=<redacted>&x=1") {
+		t.Errorf("URL = %q", e.URL)
+	}
+	if e.Duration <= 0 || e.Started.IsZero() {
+		t.Errorf("timing not recorded: %v %v", e.Started, e.Duration)
+	}
+	if !strings.Contains(e.RequestBody, "client_id=app") || !strings.Contains(e.ResponseBody, "Bearer") {
+		t.Errorf("bodies: %q / %q", e.RequestBody, e.ResponseBody)
+	}
+	curl := e.Curl()
+	if !strings.HasPrefix(curl, "curl -X 'POST'") || !strings.Contains(curl, "--data-raw") ||
+		!strings.Contains(curl, "'Authorization: Bearer <redacted>'") {
+		t.Errorf("curl = %s", curl)
+	}
+	assertNoCanary(t, tr)
+
+	// After unsubscribing the callback must not run again.
+	resp, err = c.Get(srv.URL)
+	if err == nil {
+		resp.Body.Close()
+	}
+	select {
+	case <-got:
+		t.Error("unsubscribed callback called")
+	default:
+	}
+	if n := len(tr.Entries()); n != 2 {
+		t.Errorf("entries after 2nd call = %d", n)
+	}
+}
+
+func TestCurlQuotesSingleQuotes(t *testing.T) {
+	e := Exchange{Method: "GET", URL: "https://x/p?q=it's", RequestHeader: http.Header{"X": {"a'b"}}}
+	c := e.Curl()
+	if !strings.Contains(c, `'https://x/p?q=it'\''s'`) || !strings.Contains(c, `'X: a'\''b'`) {
+		t.Errorf("quoting: %s", c)
+	}
+	if strings.Contains(c, "-X") {
+		t.Errorf("GET should not need -X: %s", c)
+	}
+}
+
+func TestResponseSizeBound(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, strings.Repeat("x", 2048))
+	}))
+	defer srv.Close()
+	tr := NewTranscript()
+	c := NewHTTPClient(HTTPOptions{MaxResponseBytes: 1024, Transcript: tr})
+	_, err := c.Get(srv.URL)
+	if !errors.Is(err, ErrResponseTooLarge) {
+		t.Fatalf("err = %v, want ErrResponseTooLarge", err)
+	}
+	if es := tr.Entries(); len(es) != 1 || es[0].Err != "response too large" || len(es[0].ResponseBody) > 100 {
+		t.Errorf("transcript: %+v", es)
+	}
+	// Exactly at the limit is fine.
+	c = NewHTTPClient(HTTPOptions{MaxResponseBytes: 2048})
+	resp, err := c.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if len(b) != 2048 {
+		t.Errorf("len = %d", len(b))
+	}
+}
+
+func TestNoRedirectFollowingByDefault(t *testing.T) {
+	var hits int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/target" {
+			hits++
+			return
+		}
+		http.Redirect(w, r, "/target?code="+canary, http.StatusFound)
+	}))
+	defer srv.Close()
+	tr := NewTranscript()
+	resp, err := NewHTTPClient(HTTPOptions{Transcript: tr}).Get(srv.URL + "/start")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound || hits != 0 {
+		t.Errorf("status %d, target hits %d", resp.StatusCode, hits)
+	}
+	if !strings.Contains(resp.Header.Get("Location"), canary) {
+		t.Errorf("caller must see the real Location")
+	}
+	assertNoCanary(t, tr)
+
+	resp, err = NewHTTPClient(HTTPOptions{FollowRedirects: true}).Get(srv.URL + "/start")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || hits != 1 {
+		t.Errorf("follow: status %d hits %d", resp.StatusCode, hits)
+	}
+}
+
+func TestTimeoutRecordedAsClass(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	tr := NewTranscript()
+	c := NewHTTPClient(HTTPOptions{Timeout: 50 * time.Millisecond, Transcript: tr})
+	_, err := c.Get(srv.URL + "/?code=" + canary)
+	if err == nil {
+		t.Fatal("expected timeout")
+	}
+	var ue *url.Error
+	if !errors.As(err, &ue) || !ue.Timeout() || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("timeout not recognisable: %T %v", err, err)
+	}
+	ne := NewNetworkError("token", err)
+	if !ne.Timeout() || strings.Contains(ne.Error(), canary) || strings.Contains(ne.Error(), srv.URL) {
+		t.Errorf("NetworkError = %q (class %q)", ne.Error(), ne.Class)
+	}
+	es := tr.Entries()
+	if len(es) != 1 || es[0].Err != "timeout" || es[0].Status != 0 {
+		t.Errorf("transcript: %+v", es)
+	}
+	assertNoCanary(t, tr)
+}
+
+func TestConnectionRefusedClass(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	addr := srv.URL
+	srv.Close()
+	_, err := NewHTTPClient(HTTPOptions{}).Get(addr)
+	if got := ClassifyNetworkError(err); got != "connection refused" {
+		t.Errorf("class = %q", got)
+	}
+	if ClassifyNetworkError(context.Canceled) != "canceled" || ClassifyNetworkError(nil) != "" {
+		t.Error("simple classes wrong")
+	}
+}
+
+func TestTranscriptLimit(t *testing.T) {
+	tr := NewTranscript()
+	tr.limit = 3
+	for i := 0; i < 5; i++ {
+		tr.add(Exchange{Method: "GET"})
+	}
+	es := tr.Entries()
+	if len(es) != 3 || es[0].ID != 3 || es[2].ID != 5 {
+		t.Errorf("entries: %+v", es)
+	}
+	tr.Clear()
+	if len(tr.Entries()) != 0 {
+		t.Error("Clear kept entries")
+	}
+}
+
+func TestStepContext(t *testing.T) {
+	if StepFrom(context.Background()) != "" {
+		t.Error("empty context has a step")
+	}
+	if StepFrom(WithStep(context.Background(), "authorize")) != "authorize" {
+		t.Error("step lost")
+	}
+}
+
+func TestCallerCancelIsNotATimeout(t *testing.T) {
+	arrived := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	tr := NewTranscript()
+	c := NewHTTPClient(HTTPOptions{Transcript: tr})
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-arrived
+		cancel()
+	}()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	_, err := c.Do(req)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	if es := tr.Entries(); len(es) != 1 || es[0].Err != "canceled" {
+		t.Errorf("transcript: %+v", es)
+	}
+}

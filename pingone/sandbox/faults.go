@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"bytes"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -110,6 +112,11 @@ func (s *Server) withFaults(next http.Handler) http.Handler {
 			return
 		}
 		if fault.Latency > 0 {
+			// net/http notices a vanished client (and cancels r.Context) only once the
+			// request body has been read, so buffer it before waiting.
+			if body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20)); err == nil {
+				r.Body = io.NopCloser(bytes.NewReader(body))
+			}
 			t := time.NewTimer(fault.Latency)
 			select {
 			case <-t.C:

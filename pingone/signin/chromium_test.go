@@ -1,0 +1,127 @@
+package signin
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath finds the browser for the end-to-end test. CI installs Debian's
+// chromium; a missing browser is a failure, not a skip, so the test cannot silently
+// stop running.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	p := os.Getenv("CHROMIUM_PATH")
+	if p == "" {
+		p = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("Chromium not found at %q (set CHROMIUM_PATH or install the chromium package): %v", p, err)
+	}
+	return p
+}
+
+// TestBrowser_Chromium_EndToEnd uses the registered default redirect URI
+// http://localhost:3000/callback, so it binds port 3000 and must not run in parallel.
+func TestBrowser_Chromium_EndToEnd(t *testing.T) {
+	noLeaks(t)
+	path := chromiumPath(t)
+	e := startSandbox(t, DefaultRedirectURI)
+	c := e.client(t, func(c *Config) { c.RedirectURI = "" }) // default: localhost:3000
+
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	defer cancelAlloc()
+	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+	defer cancelBrowser()
+	// Start the browser before the sign-in so its start-up time does not count.
+	if err := chromedp.Do(browserCtx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+
+	type outcome struct {
+		location string
+		heading  string
+		err      error
+	}
+	browserDone := make(chan outcome, 1)
+	open := func(authURL string) error {
+		go func() {
+			stepCtx, cancel := context.WithTimeout(browserCtx, 60*time.Second)
+			defer cancel()
+			err := chromedp.Do(stepCtx,
+				chromedp.Navigate(authURL),
+				chromedp.WaitVisible(chromedp.CSS("#username")),
+				chromedp.SendKeys(chromedp.CSS("#username"), e.info.User.Username),
+				chromedp.SendKeys(chromedp.CSS("#password"), canaryPassword),
+				chromedp.Click(chromedp.CSS("#signin")),
+			)
+			if err != nil {
+				browserDone <- outcome{err: err}
+				return
+			}
+			// The click starts a chain of redirects (resume → callback → /done); a poll
+			// running while the page navigates is aborted, so poll again until /done.
+			for {
+				_, err := chromedp.Run(stepCtx, chromedp.Poll[bool](`location.pathname === "/done" && document.readyState === "complete"`))
+				if err == nil {
+					break
+				}
+				if stepCtx.Err() != nil {
+					browserDone <- outcome{err: err}
+					return
+				}
+			}
+			loc, err := chromedp.Run(stepCtx, chromedp.Location())
+			if err != nil {
+				browserDone <- outcome{err: err}
+				return
+			}
+			h, err := chromedp.Run(stepCtx, chromedp.Text(chromedp.CSS("body")))
+			browserDone <- outcome{location: loc, heading: h, err: err}
+		}()
+		return nil
+	}
+
+	res, err := c.SignInBrowser(waitCtx(t, 90*time.Second), BrowserOptions{OpenBrowser: open, Timeout: 90 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out outcome
+	select {
+	case out = <-browserDone:
+	case <-time.After(60 * time.Second):
+		t.Fatal("Chromium did not reach /done")
+	}
+	if out.err != nil {
+		t.Fatalf("Chromium: %v", out.err)
+	}
+	if !strings.HasPrefix(out.location, "http://localhost:3000/done") {
+		t.Fatalf("browser ended at %q", out.location)
+	}
+	// The code left the address bar (303 to /done), and the page says nothing secret.
+	if strings.Contains(out.location, "code=") || !strings.Contains(out.heading, "PKCE Desk") {
+		t.Fatalf("done page: %q at %q", out.heading, out.location)
+	}
+	if !res.IDToken.OK() || res.Subject == "" {
+		t.Fatal("tokens not verified")
+	}
+	assertNoSecret(t, "done page", out.heading, canaryPassword, res.Tokens.AccessToken)
+
+	cancelBrowser()
+	cancelAlloc()
+	assertPortFree(t, 3000)
+}

@@ -1,0 +1,230 @@
+package signin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pkcedesk/pkcedesk/pingone"
+	"github.com/pkcedesk/pkcedesk/pingone/token"
+)
+
+// DefaultScopes are requested when Config.Scopes is empty.
+var DefaultScopes = []string{"openid", "profile", "email"}
+
+// DefaultHTTPTimeout bounds each HTTP request (security.md B11).
+const DefaultHTTPTimeout = 30 * time.Second
+
+// Config describes the public client and its issuer.
+type Config struct {
+	// Issuer is the OpenID issuer, e.g. https://auth.pingone.com/{envID}/as.
+	Issuer string
+	// ClientID is the native app's ID (tokenEndpointAuthMethod NONE).
+	ClientID string
+	// RedirectURI is the registered loopback redirect URI; default DefaultRedirectURI.
+	// The same string is sent to the authorize and the token endpoint (RFC 6749 §4.1.3).
+	RedirectURI string
+	// Scopes to request; default DefaultScopes. openid is required.
+	Scopes []string
+	// HTTPTimeout bounds every request; default DefaultHTTPTimeout.
+	HTTPTimeout time.Duration
+	// Transport is the base round tripper (proxies, tests); default a fresh clone of
+	// http.DefaultTransport per attempt, so attempts share no connections.
+	Transport http.RoundTripper
+	// Transcript, if set, also records every exchange (redacted).
+	Transcript *pingone.Transcript
+	// Now and Leeway are handed to the ID-token verifier; defaults time.Now and the
+	// verifier's own default.
+	Now    func() time.Time
+	Leeway time.Duration
+}
+
+// Client runs sign-ins and token calls for one public client of one issuer. It is safe
+// for concurrent use; use a Runner to keep to one browser sign-in at a time.
+type Client struct {
+	cfg  Config
+	base *http.Transport // owned when cfg.Transport is nil; closed by Close
+
+	mu       sync.Mutex
+	meta     *Metadata
+	verifier *token.Verifier
+	httpc    *http.Client
+}
+
+// NewClient checks cfg and returns a Client. It does no I/O; discovery happens on the
+// first call that needs it (and again at the start of every sign-in attempt).
+func NewClient(cfg Config) (*Client, error) {
+	if cfg.ClientID == "" {
+		return nil, errors.New("signin: client ID is required")
+	}
+	if err := checkIssuerURL(cfg.Issuer); err != nil {
+		return nil, fmt.Errorf("signin: %w", err)
+	}
+	if cfg.RedirectURI == "" {
+		cfg.RedirectURI = DefaultRedirectURI
+	}
+	if _, err := url.Parse(cfg.RedirectURI); err != nil {
+		return nil, fmt.Errorf("signin: invalid redirect URI: %w", err)
+	}
+	if len(cfg.Scopes) == 0 {
+		cfg.Scopes = DefaultScopes
+	}
+	if !slices.Contains(cfg.Scopes, "openid") {
+		return nil, errors.New("signin: the openid scope is required")
+	}
+	cfg.Scopes = slices.Clone(cfg.Scopes)
+	if cfg.HTTPTimeout <= 0 {
+		cfg.HTTPTimeout = DefaultHTTPTimeout
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	c := &Client{cfg: cfg}
+	if cfg.Transport == nil {
+		c.base = newBaseTransport()
+	}
+	c.httpc = c.newHTTPClient(c.roundTripper(), nil, nil, nil)
+	return c, nil
+}
+
+// Config returns the effective configuration (defaults filled in).
+func (c *Client) Config() Config { return c.cfg }
+
+// Close releases idle connections of calls made outside sign-in attempts.
+func (c *Client) Close() {
+	if c.base != nil {
+		c.base.CloseIdleConnections()
+	}
+}
+
+func newBaseTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.ResponseHeaderTimeout = DefaultHTTPTimeout
+	return t
+}
+
+func (c *Client) roundTripper() http.RoundTripper {
+	if c.cfg.Transport != nil {
+		return c.cfg.Transport
+	}
+	return c.base
+}
+
+// newHTTPClient builds the pingone client for one purpose. When attempt is non-nil its
+// private transcript records the exchanges (feeding the attempt's events) in addition
+// to cfg.Transcript.
+func (c *Client) newHTTPClient(base http.RoundTripper, attemptTranscript *pingone.Transcript, jar http.CookieJar, ev *emitter) *http.Client {
+	rt := base
+	if attemptTranscript != nil {
+		rt = pingone.NewHTTPClient(pingone.HTTPOptions{Timeout: c.cfg.HTTPTimeout, Transcript: attemptTranscript, Transport: rt}).Transport
+	}
+	if ev != nil {
+		rt = &announcingTransport{base: rt, ev: ev}
+	}
+	return pingone.NewHTTPClient(pingone.HTTPOptions{
+		Timeout:    c.cfg.HTTPTimeout,
+		Transcript: c.cfg.Transcript,
+		Jar:        jar,
+		Transport:  rt,
+	})
+}
+
+// announcingTransport emits EventRequest before a request leaves, so a timeline shows a
+// pending call (e.g. a hanging token endpoint) and not only finished ones. The URL is
+// reduced to scheme, host and path: queries can carry secrets.
+type announcingTransport struct {
+	base http.RoundTripper
+	ev   *emitter
+}
+
+func (t *announcingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	u := *req.URL
+	u.RawQuery, u.Fragment, u.User = "", "", nil
+	t.ev.emit(Event{
+		Kind:     EventRequest,
+		Step:     pingone.StepFrom(req.Context()),
+		Exchange: &pingone.Exchange{Step: pingone.StepFrom(req.Context()), Method: req.Method, URL: u.String()},
+	})
+	return t.base.RoundTrip(req)
+}
+
+// Discover fetches the issuer's configuration and caches it for later calls.
+func (c *Client) Discover(ctx context.Context) (*Metadata, error) {
+	return c.discoverWith(ctx, c.httpc)
+}
+
+func (c *Client) discoverWith(ctx context.Context, hc *http.Client) (*Metadata, error) {
+	m, err := Discover(ctx, hc, c.cfg.Issuer)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.meta == nil || *c.meta.cloneKey() != *m.cloneKey() {
+		c.verifier = nil // endpoints changed: rebuild the key set
+	}
+	c.meta = m
+	c.mu.Unlock()
+	return m, nil
+}
+
+// cloneKey is the part of the metadata a cached verifier depends on.
+func (m *Metadata) cloneKey() *string { s := m.Issuer + " " + m.JWKSURI; return &s }
+
+// metadata returns the cached configuration, discovering it if needed.
+func (c *Client) metadata(ctx context.Context) (*Metadata, error) {
+	c.mu.Lock()
+	m := c.meta
+	c.mu.Unlock()
+	if m != nil {
+		return m, nil
+	}
+	return c.Discover(ctx)
+}
+
+// sharedVerifier returns the client-level ID-token verifier (for refresh responses).
+func (c *Client) sharedVerifier(m *Metadata) (*token.Verifier, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.verifier != nil {
+		return c.verifier, nil
+	}
+	v, err := c.newVerifier(m, c.httpc)
+	if err != nil {
+		return nil, err
+	}
+	c.verifier = v
+	return v, nil
+}
+
+func (c *Client) newVerifier(m *Metadata, hc *http.Client) (*token.Verifier, error) {
+	keys, err := token.NewKeySet(m.JWKSURI, token.KeySetOptions{HTTPClient: hc})
+	if err != nil {
+		return nil, &DiscoveryError{Issuer: m.Issuer, Reason: "unusable jwks_uri", Err: err}
+	}
+	return token.NewVerifier(token.VerifierOptions{Keys: keys, Now: c.cfg.Now, Leeway: c.cfg.Leeway}), nil
+}
+
+// readBody reads an already size-bounded response body (pingone.NewHTTPClient buffers it).
+func readBody(resp *http.Response) ([]byte, error) {
+	return io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+}
+
+// transportError turns a client.Do error into something safe to show: the context's
+// cause when the caller cancelled or timed out, otherwise a pingone.NetworkError that
+// names the failure class but not the URL (net/http errors quote the full URL).
+func transportError(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	return pingone.NewNetworkError("", err)
+}
+
+// scopeString joins scopes the way the authorize request sends them.
+func scopeString(scopes []string) string { return strings.Join(scopes, " ") }

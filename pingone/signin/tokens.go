@@ -1,0 +1,393 @@
+package signin
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/pkcedesk/pkcedesk/pingone"
+	"github.com/pkcedesk/pkcedesk/pingone/token"
+)
+
+// Tokens is a token-endpoint response. String redacts every value, so a Tokens printed
+// with %v by accident does not leak.
+type Tokens struct {
+	AccessToken  string
+	TokenType    string
+	RefreshToken string
+	IDToken      string
+	Scope        string
+	Expiry       time.Time // zero when the server sent no expires_in
+}
+
+func (t Tokens) String() string {
+	present := func(s string) string {
+		if s == "" {
+			return "none"
+		}
+		return "redacted"
+	}
+	return fmt.Sprintf("signin.Tokens{access:%s id:%s refresh:%s type:%s scope:%q}",
+		present(t.AccessToken), present(t.IDToken), present(t.RefreshToken), t.TokenType, t.Scope)
+}
+
+// GoString redacts for %#v too.
+func (t Tokens) GoString() string { return t.String() }
+
+// Result is a completed sign-in: verified tokens, the ID-token checklist and the
+// attempt's redacted HTTP exchanges.
+type Result struct {
+	Tokens    Tokens
+	IDToken   *token.Report // every check passed
+	Subject   string        // the ID token's sub
+	Metadata  *Metadata
+	Exchanges []pingone.Exchange
+}
+
+func (r *Result) String() string {
+	return fmt.Sprintf("signin.Result{sub:%q tokens:%s}", r.Subject, r.Tokens)
+}
+
+// oauthConfig is the x/oauth2 view of the client. AuthStyleInParams is explicit because
+// the default auto-detection first tries HTTP Basic and then re-sends the same code in
+// the body (security.md §2.2); a NONE client sends client_id in the body only.
+func (c *Client) oauthConfig(m *Metadata) *oauth2.Config {
+	return &oauth2.Config{
+		ClientID:    c.cfg.ClientID,
+		RedirectURL: c.cfg.RedirectURI,
+		Scopes:      c.cfg.Scopes,
+		Endpoint: oauth2.Endpoint{
+			AuthURL:   m.AuthorizationEndpoint,
+			TokenURL:  m.TokenEndpoint,
+			AuthStyle: oauth2.AuthStyleInParams,
+		},
+	}
+}
+
+// reservedAuthParams cannot be overridden through extra authorize parameters: they carry
+// the attempt's protections.
+var reservedAuthParams = map[string]bool{
+	"response_type": true, "client_id": true, "redirect_uri": true, "scope": true, "state": true,
+	"nonce": true, "code_challenge": true, "code_challenge_method": true, "response_mode": true,
+}
+
+func authOptions(s AttemptSecrets, extra url.Values) []oauth2.AuthCodeOption {
+	opts := []oauth2.AuthCodeOption{
+		oauth2.S256ChallengeOption(s.Verifier),
+		oauth2.SetAuthURLParam("nonce", s.Nonce),
+	}
+	for k, vs := range extra {
+		if reservedAuthParams[k] || len(vs) == 0 {
+			continue
+		}
+		opts = append(opts, oauth2.SetAuthURLParam(k, vs[0]))
+	}
+	return opts
+}
+
+// AuthorizeURL builds the authorization request for one attempt (pingone-api.md §5.1).
+func (c *Client) AuthorizeURL(m *Metadata, s AttemptSecrets, extra url.Values) string {
+	return c.oauthConfig(m).AuthCodeURL(s.State, authOptions(s, extra)...)
+}
+
+// exchange redeems code exactly once and verifies the ID token. The code is never
+// retried, whatever the failure (RFC 6749 §10.5, security.md B1/B12).
+func (c *Client) exchange(ctx context.Context, hc *http.Client, v *token.Verifier, m *Metadata, code string, s AttemptSecrets) (*Result, error) {
+	octx := context.WithValue(pingone.WithStep(ctx, "token"), oauth2.HTTPClient, hc)
+	tok, err := c.oauthConfig(m).Exchange(octx, code, oauth2.VerifierOption(s.Verifier))
+	if err != nil {
+		return nil, c.tokenError(ctx, "code exchange", err)
+	}
+	tokens, err := tokensFrom(tok)
+	if err != nil {
+		return nil, &TokenError{Op: "code exchange", Err: err}
+	}
+	if tokens.IDToken == "" {
+		return nil, ErrMissingIDToken
+	}
+	report, err := v.VerifyIDToken(pingone.WithStep(ctx, "jwks"), tokens.IDToken, token.Expect{
+		Issuer:      m.Issuer,
+		ClientID:    c.cfg.ClientID,
+		Nonce:       s.Nonce,
+		AccessToken: tokens.AccessToken,
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, context.Cause(ctx)
+		}
+		return nil, &IDTokenRejectedError{Report: report, Err: err}
+	}
+	return &Result{Tokens: tokens, IDToken: report, Subject: subjectOf(report), Metadata: m}, nil
+}
+
+func subjectOf(r *token.Report) string {
+	if r == nil || r.Token == nil {
+		return ""
+	}
+	return r.Token.ClaimString("sub")
+}
+
+func tokensFrom(t *oauth2.Token) (Tokens, error) {
+	// RFC 6749 §7.1: the type is case-insensitive; a DPoP or unknown type would need
+	// handling this client does not have (security.md B10).
+	if !strings.EqualFold(t.TokenType, "bearer") {
+		return Tokens{}, fmt.Errorf("%w: token_type is not Bearer", ErrMalformedResponse)
+	}
+	out := Tokens{
+		AccessToken:  t.AccessToken,
+		TokenType:    "Bearer",
+		RefreshToken: t.RefreshToken,
+		Expiry:       t.Expiry,
+	}
+	if s, ok := t.Extra("id_token").(string); ok {
+		out.IDToken = s
+	}
+	if s, ok := t.Extra("scope").(string); ok {
+		out.Scope = s
+	}
+	return out, nil
+}
+
+// tokenError maps an x/oauth2 failure to a TokenError. RetrieveError.Body is never used
+// as text: it can be a proxy page or echo request data (security.md B8); it is only
+// decoded into a typed error.
+func (c *Client) tokenError(ctx context.Context, op string, err error) error {
+	if ctx.Err() != nil {
+		return &TokenError{Op: op, Err: context.Cause(ctx)}
+	}
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		status, header := 0, http.Header{}
+		if re.Response != nil {
+			status, header = re.Response.StatusCode, re.Response.Header
+		}
+		decoded := pingone.DecodeError(status, header, re.Body)
+		var ue *pingone.UnexpectedResponseError
+		if errors.As(decoded, &ue) && re.ErrorCode != "" {
+			// Form-encoded or 200-with-error answers that DecodeError does not parse.
+			retryAfter, _ := pingone.ParseRetryAfter(header, c.cfg.Now())
+			decoded = &pingone.OAuthError{
+				Status:      status,
+				Code:        pingone.SanitizeText(re.ErrorCode, 64),
+				Description: pingone.SanitizeText(re.ErrorDescription, 300),
+				RetryAfter:  retryAfter,
+			}
+		}
+		te := &TokenError{Op: op, Err: decoded}
+		var oe *pingone.OAuthError
+		var pe *pingone.Error
+		switch {
+		case errors.As(decoded, &oe):
+			te.RetryAfter = oe.RetryAfter
+		case errors.As(decoded, &pe):
+			te.RetryAfter = pe.RetryAfter
+		default:
+			te.RetryAfter, _ = pingone.ParseRetryAfter(header, c.cfg.Now())
+		}
+		return te
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return &TokenError{Op: op, Err: pingone.NewNetworkError("", ue.Err)}
+	}
+	// x/oauth2's remaining errors are parse failures ("cannot parse json", "server
+	// response missing access_token"); their text can quote server data.
+	if strings.Contains(err.Error(), "missing access_token") {
+		return &TokenError{Op: op, Err: fmt.Errorf("%w: no access_token", ErrMalformedResponse)}
+	}
+	return &TokenError{Op: op, Err: ErrMalformedResponse}
+}
+
+// Refreshed is the outcome of a refresh-token grant.
+type Refreshed struct {
+	Tokens Tokens
+	// Rotated reports that the server issued a new refresh token (RFC 9700 §4.14);
+	// Tokens.RefreshToken always holds the one to use next.
+	Rotated bool
+	// IDToken is the checklist of a new ID token, when the response carried one.
+	IDToken *token.Report
+}
+
+// Refresh redeems refreshToken (grant_type=refresh_token, client_id in the body).
+func (c *Client) Refresh(ctx context.Context, refreshToken string) (*Refreshed, error) {
+	if refreshToken == "" {
+		return nil, errors.New("signin: no refresh token")
+	}
+	m, err := c.metadata(ctx)
+	if err != nil {
+		return nil, err
+	}
+	octx := context.WithValue(pingone.WithStep(ctx, "refresh"), oauth2.HTTPClient, c.httpc)
+	// A token without an access token is "expired", so the source refreshes at once.
+	// x/oauth2 keeps the old refresh token when the response has none.
+	tok, err := c.oauthConfig(m).TokenSource(octx, &oauth2.Token{RefreshToken: refreshToken}).Token()
+	if err != nil {
+		return nil, c.tokenError(ctx, "refresh", err)
+	}
+	tokens, err := tokensFrom(tok)
+	if err != nil {
+		return nil, &TokenError{Op: "refresh", Err: err}
+	}
+	out := &Refreshed{
+		Tokens:  tokens,
+		Rotated: subtle.ConstantTimeCompare([]byte(tokens.RefreshToken), []byte(refreshToken)) != 1,
+	}
+	if tokens.IDToken != "" {
+		v, err := c.sharedVerifier(m)
+		if err != nil {
+			return nil, err
+		}
+		// OIDC Core §12.2: a refreshed ID token has no nonce to compare.
+		report, err := v.VerifyIDToken(pingone.WithStep(ctx, "jwks"), tokens.IDToken, token.Expect{
+			Issuer: m.Issuer, ClientID: c.cfg.ClientID, AccessToken: tokens.AccessToken,
+		})
+		if err != nil {
+			return nil, &IDTokenRejectedError{Report: report, Err: err}
+		}
+		out.IDToken = report
+	}
+	return out, nil
+}
+
+// UserInfo calls the userinfo endpoint with accessToken and checks that the response is
+// about idTokenSubject (OIDC Core §5.3.2: the sub MUST match, or the response is not to
+// be used).
+func (c *Client) UserInfo(ctx context.Context, accessToken, idTokenSubject string) (map[string]any, error) {
+	m, err := c.metadata(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if m.UserinfoEndpoint == "" {
+		return nil, &DiscoveryError{Issuer: m.Issuer, Reason: "no userinfo_endpoint"}
+	}
+	req, err := http.NewRequestWithContext(pingone.WithStep(ctx, "userinfo"), http.MethodGet, m.UserinfoEndpoint, nil)
+	if err != nil {
+		return nil, &TokenError{Op: "userinfo", Err: err}
+	}
+	req.Header.Set("Authorization", "Bearer "+accessToken)
+	req.Header.Set("Accept", "application/json")
+	body, err := c.do(ctx, "userinfo", req)
+	if err != nil {
+		return nil, err
+	}
+	var claims map[string]any
+	if err := json.Unmarshal(body, &claims); err != nil || claims == nil {
+		return nil, &TokenError{Op: "userinfo", Err: ErrMalformedResponse}
+	}
+	sub, _ := claims["sub"].(string)
+	if sub == "" || idTokenSubject == "" || subtle.ConstantTimeCompare([]byte(sub), []byte(idTokenSubject)) != 1 {
+		return nil, &SubjectMismatchError{}
+	}
+	return claims, nil
+}
+
+// SignOffURL builds the RP-initiated logout URL (pingone-api.md §5.5). The caller opens
+// it in the browser; postLogoutRedirectURI must be registered with the app.
+func (c *Client) SignOffURL(ctx context.Context, idToken, postLogoutRedirectURI, state string) (string, error) {
+	m, err := c.metadata(ctx)
+	if err != nil {
+		return "", err
+	}
+	if m.EndSessionEndpoint == "" {
+		return "", &DiscoveryError{Issuer: m.Issuer, Reason: "no end_session_endpoint"}
+	}
+	u, err := url.Parse(m.EndSessionEndpoint)
+	if err != nil {
+		return "", &DiscoveryError{Issuer: m.Issuer, Reason: "invalid end_session_endpoint"}
+	}
+	q := u.Query()
+	if idToken != "" {
+		q.Set("id_token_hint", idToken)
+	}
+	if postLogoutRedirectURI != "" {
+		q.Set("post_logout_redirect_uri", postLogoutRedirectURI)
+	}
+	if state != "" {
+		q.Set("state", state)
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// Revoke revokes a token (RFC 7009). hint is "access_token", "refresh_token" or "".
+func (c *Client) Revoke(ctx context.Context, tok, hint string) error {
+	m, err := c.metadata(ctx)
+	if err != nil {
+		return err
+	}
+	if m.RevocationEndpoint == "" {
+		return &DiscoveryError{Issuer: m.Issuer, Reason: "no revocation_endpoint"}
+	}
+	_, err = c.postForm(ctx, "revoke", m.RevocationEndpoint, tokenForm(c.cfg.ClientID, tok, hint))
+	return err
+}
+
+// Introspect asks the server about a token (RFC 7662) and returns the response members
+// (active, scope, exp, sub, ...).
+func (c *Client) Introspect(ctx context.Context, tok, hint string) (map[string]any, error) {
+	m, err := c.metadata(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if m.IntrospectionEndpoint == "" {
+		return nil, &DiscoveryError{Issuer: m.Issuer, Reason: "no introspection_endpoint"}
+	}
+	body, err := c.postForm(ctx, "introspect", m.IntrospectionEndpoint, tokenForm(c.cfg.ClientID, tok, hint))
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]any
+	if err := json.Unmarshal(body, &out); err != nil || out == nil {
+		return nil, &TokenError{Op: "introspect", Err: ErrMalformedResponse}
+	}
+	if _, ok := out["active"].(bool); !ok {
+		return nil, &TokenError{Op: "introspect", Err: fmt.Errorf("%w: no active member", ErrMalformedResponse)}
+	}
+	return out, nil
+}
+
+func tokenForm(clientID, tok, hint string) url.Values {
+	f := url.Values{"token": {tok}, "client_id": {clientID}}
+	if hint != "" {
+		f.Set("token_type_hint", hint)
+	}
+	return f
+}
+
+func (c *Client) postForm(ctx context.Context, op, endpoint string, form url.Values) ([]byte, error) {
+	req, err := http.NewRequestWithContext(pingone.WithStep(ctx, op), http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, &TokenError{Op: op, Err: err}
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	return c.do(ctx, op, req)
+}
+
+// do sends req with the client-level HTTP client and returns the body of a 2xx answer.
+func (c *Client) do(ctx context.Context, op string, req *http.Request) ([]byte, error) {
+	resp, err := c.httpc.Do(req)
+	if err != nil {
+		return nil, &TokenError{Op: op, Err: transportError(ctx, err)}
+	}
+	defer resp.Body.Close()
+	body, err := readBody(resp)
+	if err != nil {
+		return nil, &TokenError{Op: op, Err: transportError(ctx, err)}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		decoded := pingone.DecodeError(resp.StatusCode, resp.Header, body)
+		te := &TokenError{Op: op, Err: decoded}
+		te.RetryAfter, _ = pingone.ParseRetryAfter(resp.Header, c.cfg.Now())
+		return nil, te
+	}
+	return body, nil
+}

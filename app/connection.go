@@ -1,0 +1,193 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/pkcedesk/pkcedesk/pingone"
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox"
+)
+
+// connection is the active profile resolved into something that can make calls.
+type connection struct {
+	profile   Profile
+	endpoints pingone.Endpoints
+	secret    string // worker secret; kept only to notice a change
+	mgmt      *pingone.Management
+}
+
+// issuer is the OIDC issuer of the target environment, where sign-ins happen.
+func (c *connection) issuer() string { return c.endpoints.Issuer(c.profile.TargetEnvironmentID) }
+
+// errClosed is returned by every call on a closed Desk.
+var errClosed = errors.New("app: the desk is closed")
+
+// ensureSandbox starts the in-process sandbox on first use. It listens on loopback only:
+// it speaks plain HTTP and hands out its worker secret to anyone who asks.
+func (d *Desk) ensureSandbox() (*sandbox.Server, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil, errClosed
+	}
+	if d.sandbox != nil {
+		return d.sandbox, nil
+	}
+	addr := d.opts.SandboxAddr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	srv, err := sandbox.Start(addr, d.opts.Sandbox)
+	if err != nil {
+		return nil, &Problem{Title: "The offline sandbox could not start.", Remedy: "Another program may hold its port; restart the app.", Err: err}
+	}
+	d.sandbox = srv
+	return srv, nil
+}
+
+// SandboxServer starts the sandbox if needed and returns it (tests inject faults through
+// it; the Connections screen shows its address).
+func (d *Desk) SandboxServer() (*sandbox.Server, error) { return d.ensureSandbox() }
+
+// DemoCredentials are the sandbox's seeded user, shown on the sign-in screen so everything
+// can be demoed without a tenant. They are test fixtures, not real secrets.
+type DemoCredentials struct {
+	Username string
+	Password string
+}
+
+// SandboxDemoUser starts the sandbox if needed and returns its demo user's credentials.
+func (d *Desk) SandboxDemoUser() (DemoCredentials, error) {
+	srv, err := d.ensureSandbox()
+	if err != nil {
+		return DemoCredentials{}, err
+	}
+	info := srv.Info()
+	return DemoCredentials{Username: info.User.Username, Password: info.User.Password}, nil
+}
+
+// target resolves the active profile into its endpoints without touching the worker
+// secret: a sign-in needs only the issuer. For the sandbox it starts the sandbox and
+// fills in its live IDs.
+func (d *Desk) target() (Profile, pingone.Endpoints, error) {
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		return Profile{}, pingone.Endpoints{}, errClosed
+	}
+	p, _ := d.findLocked(d.active)
+	d.mu.Unlock()
+	if !p.IsSandbox() {
+		if err := p.Validate(); err != nil {
+			return Profile{}, pingone.Endpoints{}, err
+		}
+		ep, err := p.Endpoints()
+		return p, ep, err
+	}
+	srv, err := d.ensureSandbox()
+	if err != nil {
+		return Profile{}, pingone.Endpoints{}, err
+	}
+	info := srv.Info()
+	ep, err := pingone.CustomEndpoints(info.AuthBaseURL, info.APIBaseURL)
+	if err != nil {
+		return Profile{}, pingone.Endpoints{}, err
+	}
+	p.AdminEnvironmentID, p.TargetEnvironmentID = info.EnvironmentID, info.EnvironmentID
+	p.WorkerClientID = info.Worker.ClientID
+	return p, ep, nil
+}
+
+// Issuer is the OIDC issuer of the active connection's target environment. For the
+// sandbox it starts the sandbox.
+func (d *Desk) Issuer() (string, error) {
+	p, ep, err := d.target()
+	if err != nil {
+		return "", err
+	}
+	return ep.Issuer(p.TargetEnvironmentID), nil
+}
+
+// connect resolves the active profile: endpoints, worker secret and a Management client,
+// cached until the profile or its secret changes (the client caches the worker token).
+func (d *Desk) connect(ctx context.Context) (*connection, error) {
+	p, ep, err := d.target()
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	cached := d.conn
+	d.mu.Unlock()
+
+	var secret string
+	if p.IsSandbox() {
+		srv, err := d.ensureSandbox()
+		if err != nil {
+			return nil, err
+		}
+		secret = srv.Info().Worker.ClientSecret
+	} else if secret, _, err = d.secrets.Load(ctx, p.ID); err != nil {
+		// Read on every connect (bounded), so a secret changed by another window is
+		// picked up; it is cheap next to a network call.
+		return nil, err
+	}
+	if cached != nil && cached.profile == p && cached.endpoints == ep && cached.secret == secret {
+		return cached, nil
+	}
+	mgmt, err := pingone.NewManagement(pingone.ManagementConfig{
+		Endpoints: ep,
+		Worker: pingone.WorkerCredentials{
+			EnvironmentID: p.AdminEnvironmentID,
+			ClientID:      p.WorkerClientID,
+			ClientSecret:  secret,
+		},
+		HTTPClient: d.httpClient,
+		Retry:      d.opts.Retry,
+		Now:        d.now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	c := &connection{profile: p, endpoints: ep, secret: secret, mgmt: mgmt}
+	d.mu.Lock()
+	if d.active == p.ID && !d.closed {
+		d.conn = c
+	}
+	d.mu.Unlock()
+	return c, nil
+}
+
+// ConnectionReport is the outcome of a successful connection test.
+type ConnectionReport struct {
+	Profile      Profile // with the sandbox's live IDs filled in
+	Issuer       string  // the target environment's OIDC issuer
+	APIBase      string
+	Applications int // applications in the target environment, platform ones included
+	Duration     time.Duration
+}
+
+// TestConnection gets a worker token and counts the target environment's applications.
+// A failure is returned as a *Problem that says, in plain words, which part is wrong
+// (secret, role, region or environment, network, proxy) and what to do.
+func (d *Desk) TestConnection(ctx context.Context) (*ConnectionReport, error) {
+	start := d.now()
+	c, err := d.connect(ctx)
+	if err != nil {
+		return nil, explainAt("", err)
+	}
+	if _, err := c.mgmt.Token(ctx); err != nil {
+		return nil, explainAt(stepToken, err)
+	}
+	apps, err := c.mgmt.ListApplications(pingone.WithStep(ctx, "test-connection"), c.profile.TargetEnvironmentID)
+	if err != nil {
+		return nil, explainAt(stepList, err)
+	}
+	return &ConnectionReport{
+		Profile:      c.profile,
+		Issuer:       c.issuer(),
+		APIBase:      c.endpoints.APIBase,
+		Applications: len(apps),
+		Duration:     d.now().Sub(start),
+	}, nil
+}

@@ -1,0 +1,185 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/pkcedesk/pkcedesk/pingone"
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox"
+)
+
+func TestSandboxProfileConnects(t *testing.T) {
+	d, _ := newDesk(t)
+	rep, err := d.TestConnection(testCtx(t))
+	if err != nil {
+		t.Fatalf("TestConnection: %v (%s)", err, Explain(err).Detail())
+	}
+	srv, _ := d.SandboxServer()
+	if rep.Issuer != srv.Issuer() || rep.Profile.TargetEnvironmentID != srv.EnvironmentID() {
+		t.Fatalf("report = %+v, want issuer %s", rep, srv.Issuer())
+	}
+	if rep.Applications < 1 {
+		t.Fatalf("applications = %d, want the sandbox's worker at least", rep.Applications)
+	}
+	if n := srv.Requests("POST", "/as/token"); n != 1 {
+		t.Fatalf("worker token requests = %d, want 1", n)
+	}
+	// The transcript shows the calls, redacted.
+	entries := d.Transcript().Entries()
+	if len(entries) < 2 {
+		t.Fatalf("transcript has %d entries, want token + list", len(entries))
+	}
+	assertNoCanary(t, "transcript", transcriptText(d))
+
+	demo, err := d.SandboxDemoUser()
+	if err != nil || demo.Username != sandbox.DefaultUsername || demo.Password != canaryPassword {
+		t.Fatalf("demo user = %+v, %v", demo, err)
+	}
+}
+
+func TestConnectionFailuresInPlainWords(t *testing.T) {
+	const (
+		otherEnv = "12345678-1234-4234-8234-123456789abc"
+		html     = "<html><body>Please sign in to the hotel Wi-Fi</body></html>"
+	)
+	cases := []struct {
+		name   string
+		mod    func(*Profile)
+		secret string
+		fault  *sandbox.Fault
+		want   string // in the Problem's title
+		remedy string // in its remedy
+		check  func(t *testing.T, err error)
+	}{
+		{name: "wrong secret", secret: "wrong-secret", want: "client ID or secret", remedy: "secret",
+			check: func(t *testing.T, err error) {
+				var oe *pingone.OAuthError
+				if !errors.As(err, &oe) || oe.Code != "invalid_client" {
+					t.Fatalf("cause = %v, want invalid_client", err)
+				}
+			}},
+		{name: "wrong admin environment", mod: func(p *Profile) { p.AdminEnvironmentID = otherEnv }, want: "worker's environment", remedy: "region"},
+		{name: "wrong target environment", mod: func(p *Profile) { p.TargetEnvironmentID = otherEnv }, want: "target environment", remedy: "target environment ID"},
+		{name: "missing role", fault: &sandbox.Fault{Method: "GET", PathContains: "/applications", Status: 403,
+			Body: `{"id":"e1","code":"ACCESS_FAILED","message":"Access denied.","details":[{"code":"INSUFFICIENT_PERMISSIONS","message":"no role"}]}`},
+			want: "lacks a role", remedy: "Client Application Developer"},
+		{name: "proxy page", fault: &sandbox.Fault{Method: "POST", PathContains: "/as/token", Status: 200, ContentType: "text/html", Body: html},
+			want: "Something other than PingOne", remedy: "proxy",
+			check: func(t *testing.T, err error) {
+				if strings.Contains(err.Error(), "hotel") || strings.Contains(Explain(err).Detail(), "hotel") {
+					t.Fatal("the proxy page's body was echoed")
+				}
+			}},
+		{name: "offline", mod: func(p *Profile) { p.AuthBaseURL = "http://127.0.0.1:1"; p.APIBaseURL = "http://127.0.0.1:1/v1" },
+			want: "Cannot reach PingOne", remedy: "online"},
+		{name: "rate limited", fault: &sandbox.Fault{Method: "GET", PathContains: "/applications", Status: 429, RetryAfter: "120",
+			Body: `{"id":"e2","code":"REQUEST_LIMITED","message":"Too many requests."}`},
+			want: "rate", remedy: "2 minutes"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d, _ := newDesk(t)
+			p := sandboxAsCustomProfile(t, d, tc.mod)
+			secret := canaryWorkerSecret
+			if tc.secret != "" {
+				secret = tc.secret
+			}
+			ctx := testCtx(t)
+			if err := d.SetWorkerSecret(ctx, p.ID, secret); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.SetActive(p.ID); err != nil {
+				t.Fatal(err)
+			}
+			if tc.fault != nil {
+				srv, _ := d.SandboxServer()
+				srv.Faults().Add(*tc.fault)
+			}
+			rep, err := d.TestConnection(ctx)
+			if err == nil {
+				t.Fatalf("connection test passed: %+v", rep)
+			}
+			var pr *Problem
+			if !errors.As(err, &pr) {
+				t.Fatalf("err = %T %v, want *Problem", err, err)
+			}
+			if !strings.Contains(pr.Title, tc.want) || !strings.Contains(pr.Remedy, tc.remedy) {
+				t.Fatalf("problem = %q / %q, want %q / %q (cause %v)", pr.Title, pr.Remedy, tc.want, tc.remedy, pr.Err)
+			}
+			assertNoCanary(t, "problem", pr.Title+pr.Remedy+pr.Detail())
+			assertNoCanary(t, "transcript", transcriptText(d))
+			if tc.check != nil {
+				tc.check(t, err)
+			}
+		})
+	}
+}
+
+func TestConnectionNeedsASecret(t *testing.T) {
+	d, _ := newDesk(t)
+	p := sandboxAsCustomProfile(t, d, nil)
+	if err := d.SetActive(p.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err := d.TestConnection(testCtx(t))
+	if !errors.Is(err, ErrSecretNotFound) {
+		t.Fatalf("err = %v, want ErrSecretNotFound", err)
+	}
+	if pr := Explain(err); !strings.Contains(pr.Remedy, "secret") {
+		t.Fatalf("remedy = %q", pr.Remedy)
+	}
+	srv, _ := d.SandboxServer()
+	if srv.Requests("", "") != 0 {
+		t.Fatal("a request was made without a worker secret")
+	}
+}
+
+func TestMemoryOnlySecretConnects(t *testing.T) {
+	d, _ := newDesk(t)
+	p := sandboxAsCustomProfile(t, d, nil)
+	if err := d.RememberWorkerSecret(p.ID, canaryWorkerSecret); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetActive(p.ID); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := d.TestConnection(testCtx(t))
+	if err != nil {
+		t.Fatalf("TestConnection: %v", err)
+	}
+	if rep.Profile.ID != p.ID {
+		t.Fatalf("report for %q, want %q", rep.Profile.ID, p.ID)
+	}
+}
+
+func TestSwitchingProfileClearsTranscript(t *testing.T) {
+	d, _ := newDesk(t)
+	if _, err := d.TestConnection(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Transcript().Entries()) == 0 {
+		t.Fatal("nothing recorded")
+	}
+	p := sandboxAsCustomProfile(t, d, nil)
+	if err := d.SetActive(p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(d.Transcript().Entries()); n != 0 {
+		t.Fatalf("transcript kept %d entries of the previous connection", n)
+	}
+}
+
+func TestClosedDeskRefusesWork(t *testing.T) {
+	d, _ := newDesk(t)
+	if _, err := d.TestConnection(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.TestConnection(context.Background()); err == nil {
+		t.Fatal("a closed desk still connects")
+	}
+}

@@ -1,0 +1,382 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pkcedesk/pkcedesk/pingone"
+	"github.com/pkcedesk/pkcedesk/pingone/signin"
+	"github.com/pkcedesk/pkcedesk/pingone/token"
+)
+
+// SignInMode picks how the user signs in.
+type SignInMode int
+
+// Sign-in modes.
+const (
+	// SignInBrowser uses the system browser and the loopback redirect (RFC 8252).
+	SignInBrowser SignInMode = iota
+	// SignInInApp uses PingOne's redirectless pi.flow API with a username and password
+	// typed into the app (for testing sign-on policies; RFC 9700 §2.4 discourages it).
+	SignInInApp
+)
+
+func (m SignInMode) String() string {
+	if m == SignInInApp {
+		return "in-app"
+	}
+	return "browser"
+}
+
+// SignInRequest describes one sign-in.
+type SignInRequest struct {
+	Mode     SignInMode
+	ClientID string // the native app's ID
+	// Scopes to request; openid is always added (it is what makes this OpenID Connect).
+	Scopes []string
+	// PromptLogin asks PingOne to show the sign-on page even with a live session
+	// (prompt=login).
+	PromptLogin bool
+	// Username and Password are used by SignInInApp only. They are passed on for the
+	// duration of the call and never kept.
+	Username, Password string
+}
+
+// String hides the password from %v.
+func (r SignInRequest) String() string {
+	return "SignInRequest{" + r.Mode.String() + ", client " + r.ClientID + ", user " + r.Username + ", password " + pingone.Redacted + "}"
+}
+
+// GoString hides the password from %#v.
+func (r SignInRequest) GoString() string { return r.String() }
+
+// Session is the current signed-in state: verified tokens and the ID-token checklist.
+type Session struct {
+	ProfileID  string
+	ClientID   string
+	Issuer     string
+	Mode       SignInMode
+	Scopes     []string
+	Tokens     signin.Tokens // String() redacts every value
+	IDToken    *token.Report // every check passed
+	Subject    string
+	SignedInAt time.Time
+}
+
+func (s *Session) String() string {
+	return "Session{" + s.Mode.String() + ", client " + s.ClientID + ", sub " + s.Subject + ", tokens " + pingone.Redacted + "}"
+}
+
+// ErrNoSession: the call needs a signed-in session and there is none.
+var ErrNoSession = errors.New("app: nobody is signed in")
+
+// ErrNoRefreshToken: the session has no refresh token (the app lacks the REFRESH_TOKEN
+// grant type, or offline_access was granted but not requested).
+var ErrNoRefreshToken = errors.New("app: the session has no refresh token")
+
+// ErrNoPasswordChange: ChangePassword was called without a pending password change.
+var ErrNoPasswordChange = errors.New("app: no sign-in is waiting for a new password")
+
+type signinState struct {
+	runner signin.Runner
+
+	mu      sync.Mutex
+	gen     uint64 // bumped by every start, so a superseded attempt never lands late
+	session *Session
+	client  *signin.Client // the session's client, for refresh/userinfo/sign-out
+	pending *pendingChange
+	keys    map[string]*token.KeySet // by jwks_uri, for pasted tokens
+}
+
+type pendingChange struct {
+	gen    uint64
+	req    *signin.PasswordChangeRequired
+	client *signin.Client
+	meta   sessionMeta
+}
+
+type sessionMeta struct {
+	profileID, clientID, issuer string
+	mode                        SignInMode
+	scopes                      []string
+}
+
+// SignIn runs one sign-in and blocks until it ends; cancel ctx or call CancelSignIn to
+// abort it. Only one sign-in runs at a time: starting another cancels this one, which
+// then returns an error matching signin.ErrSuperseded. onEvent (optional) receives the
+// progress events on the sign-in's goroutines; views wrap their handling in fyne.Do.
+//
+// On success the session becomes the current session. A *signin.PasswordChangeRequired
+// error means PingOne wants a new password: call ChangePassword.
+func (d *Desk) SignIn(ctx context.Context, req SignInRequest, onEvent func(signin.Event)) (*Session, error) {
+	if pingone.ValidateID(req.ClientID) != nil {
+		return nil, &ValidationError{Fields: map[string]string{"clientID": "Pick an application; its client ID looks like 4b1e5c7a-3f2d-4e8b-9a6c-0d1e2f3a4b5c."}}
+	}
+	if req.Mode == SignInInApp && (req.Username == "" || req.Password == "") {
+		return nil, &ValidationError{Fields: map[string]string{"username": "Enter the username and password."}}
+	}
+	if req.Mode == SignInBrowser && d.opts.OpenBrowser == nil {
+		return nil, errors.New("app: no way to open the browser was configured")
+	}
+	p, ep, err := d.target()
+	if err != nil {
+		return nil, err
+	}
+	meta := sessionMeta{
+		profileID: p.ID, clientID: req.ClientID, issuer: ep.Issuer(p.TargetEnvironmentID),
+		mode: req.Mode, scopes: withOpenID(req.Scopes),
+	}
+	client, err := signin.NewClient(signin.Config{
+		Issuer:      meta.issuer,
+		ClientID:    req.ClientID,
+		RedirectURI: d.redirectURI,
+		Scopes:      meta.scopes,
+		HTTPTimeout: d.opts.HTTPTimeout,
+		Transport:   d.opts.Transport,
+		Transcript:  d.transcript,
+		Now:         d.now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	params := url.Values{}
+	if req.PromptLogin {
+		params.Set("prompt", "login")
+	}
+
+	s := &d.signin
+	s.mu.Lock()
+	s.gen++
+	gen := s.gen
+	d.closePendingLocked()
+	s.mu.Unlock()
+
+	username, password := req.Username, req.Password
+	run := s.runner.Start(ctx, func(ctx context.Context) (*signin.Result, error) {
+		if req.Mode == SignInInApp {
+			return client.SignInWithPassword(ctx, username, password, signin.RedirectlessOptions{OnEvent: onEvent, AuthParams: params})
+		}
+		return client.SignInBrowser(ctx, signin.BrowserOptions{OpenBrowser: d.opts.OpenBrowser, OnEvent: onEvent, AuthParams: params})
+	})
+	res, err := run.Wait(ctx)
+	if err != nil {
+		run.Cancel() // ctx ended: make sure the attempt is gone before returning
+		var pcr *signin.PasswordChangeRequired
+		if errors.As(err, &pcr) {
+			s.mu.Lock()
+			if s.gen == gen {
+				s.pending = &pendingChange{gen: gen, req: pcr, client: client, meta: meta}
+				s.mu.Unlock()
+				return nil, err
+			}
+			s.mu.Unlock()
+			pcr.Flow.Close()
+		}
+		client.Close()
+		return nil, err
+	}
+	return d.keepSession(gen, client, meta, res)
+}
+
+// keepSession makes res the current session unless a newer sign-in started meanwhile.
+func (d *Desk) keepSession(gen uint64, client *signin.Client, meta sessionMeta, res *signin.Result) (*Session, error) {
+	sess := &Session{
+		ProfileID: meta.profileID, ClientID: meta.clientID, Issuer: meta.issuer, Mode: meta.mode,
+		Scopes: meta.scopes, Tokens: res.Tokens, IDToken: res.IDToken, Subject: res.Subject,
+		SignedInAt: d.now(),
+	}
+	s := &d.signin
+	s.mu.Lock()
+	if s.gen != gen {
+		s.mu.Unlock()
+		client.Close()
+		return nil, signin.ErrSuperseded
+	}
+	old := s.client
+	s.session, s.client = sess, client
+	s.mu.Unlock()
+	if old != nil && old != client {
+		old.Close()
+	}
+	return sess, nil
+}
+
+// ChangePassword answers a pending PASSWORD_EXPIRED / MUST_CHANGE_PASSWORD and completes
+// the sign-in. A *signin.PasswordRejectedError leaves the change pending for another try.
+func (d *Desk) ChangePassword(ctx context.Context, current, newPassword string) (*Session, error) {
+	s := &d.signin
+	s.mu.Lock()
+	p := s.pending
+	s.mu.Unlock()
+	if p == nil {
+		return nil, ErrNoPasswordChange
+	}
+	res, err := p.req.ChangePassword(ctx, current, newPassword)
+	if err != nil {
+		var rejected *signin.PasswordRejectedError
+		if !errors.As(err, &rejected) {
+			d.clearPending(p)
+		}
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.pending == p {
+		s.pending = nil
+	}
+	s.mu.Unlock()
+	return d.keepSession(p.gen, p.client, p.meta, res)
+}
+
+func (d *Desk) clearPending(p *pendingChange) {
+	s := &d.signin
+	s.mu.Lock()
+	if s.pending == p {
+		s.pending = nil
+	}
+	s.mu.Unlock()
+	p.req.Flow.Close()
+	p.client.Close()
+}
+
+// closePendingLocked abandons a pending password change; s.mu is held.
+func (d *Desk) closePendingLocked() {
+	if p := d.signin.pending; p != nil {
+		d.signin.pending = nil
+		p.req.Flow.Close()
+		p.client.Close()
+	}
+}
+
+// CancelSignIn aborts the running sign-in (its listener is closed before this returns)
+// and any pending password change.
+func (d *Desk) CancelSignIn() {
+	s := &d.signin
+	s.mu.Lock()
+	s.gen++
+	d.closePendingLocked()
+	s.mu.Unlock()
+	s.runner.Cancel()
+}
+
+// CurrentSession returns the signed-in session, or nil.
+func (d *Desk) CurrentSession() *Session {
+	s := &d.signin
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.session
+}
+
+func (d *Desk) dropSession() {
+	s := &d.signin
+	s.mu.Lock()
+	client := s.client
+	s.session, s.client = nil, nil
+	d.closePendingLocked()
+	s.mu.Unlock()
+	if client != nil {
+		client.Close()
+	}
+}
+
+func (d *Desk) current() (*Session, *signin.Client, error) {
+	s := &d.signin
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.session == nil {
+		return nil, nil, ErrNoSession
+	}
+	return s.session, s.client, nil
+}
+
+// Refresh redeems the session's refresh token and makes the new tokens current. PingOne
+// rotates refresh tokens, so the old one is dropped (RFC 9700 §4.14).
+func (d *Desk) Refresh(ctx context.Context) (*Session, error) {
+	sess, client, err := d.current()
+	if err != nil {
+		return nil, err
+	}
+	if sess.Tokens.RefreshToken == "" {
+		return nil, ErrNoRefreshToken
+	}
+	r, err := client.Refresh(ctx, sess.Tokens.RefreshToken)
+	if err != nil {
+		return nil, err
+	}
+	next := *sess
+	next.Tokens = r.Tokens
+	if r.IDToken != nil {
+		next.IDToken = r.IDToken
+	}
+	s := &d.signin
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.session != sess {
+		return nil, ErrNoSession // signed out or replaced while refreshing
+	}
+	s.session = &next
+	return &next, nil
+}
+
+// UserInfo calls the userinfo endpoint with the session's access token; the answer must
+// be about the ID token's subject (OIDC Core §5.3.2).
+func (d *Desk) UserInfo(ctx context.Context) (map[string]any, error) {
+	sess, client, err := d.current()
+	if err != nil {
+		return nil, err
+	}
+	return client.UserInfo(ctx, sess.Tokens.AccessToken, sess.Subject)
+}
+
+// Introspect asks PingOne about the session's access token (RFC 7662).
+func (d *Desk) Introspect(ctx context.Context) (map[string]any, error) {
+	sess, client, err := d.current()
+	if err != nil {
+		return nil, err
+	}
+	return client.Introspect(ctx, sess.Tokens.AccessToken, "access_token")
+}
+
+// SignOut ends the session: it revokes the refresh and access tokens and returns
+// PingOne's sign-off URL (with the ID token as hint) for the view to open in the browser,
+// which ends PingOne's own session cookie. The local session is dropped even when a call
+// fails; the error then says what could not be done.
+func (d *Desk) SignOut(ctx context.Context) (signOffURL string, err error) {
+	sess, client, err := d.current()
+	if err != nil {
+		return "", err
+	}
+	var errs []error
+	if sess.Tokens.RefreshToken != "" {
+		errs = append(errs, client.Revoke(ctx, sess.Tokens.RefreshToken, "refresh_token"))
+	}
+	if sess.Tokens.AccessToken != "" {
+		errs = append(errs, client.Revoke(ctx, sess.Tokens.AccessToken, "access_token"))
+	}
+	signOffURL, urlErr := client.SignOffURL(ctx, sess.Tokens.IDToken, "", "")
+	errs = append(errs, urlErr)
+
+	s := &d.signin
+	s.mu.Lock()
+	if s.session == sess {
+		s.session, s.client = nil, nil
+	}
+	s.mu.Unlock()
+	client.Close()
+	return signOffURL, errors.Join(errs...)
+}
+
+func withOpenID(scopes []string) []string {
+	out := []string{"openid"}
+	for _, s := range scopes {
+		s = strings.TrimSpace(s)
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -3,16 +3,246 @@
 package views
 
 import (
+	"fmt"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/pkcedesk/pkcedesk/assets"
+	"github.com/pkcedesk/pkcedesk/pingone"
 )
 
-// Build lays out the main window.
-func Build(a fyne.App, w fyne.Window) {
-	title := widget.NewLabelWithStyle("PKCE Desk", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	intro := widget.NewLabel("Create a PingOne native app, sign in with PKCE and inspect the tokens.")
-	intro.Alignment = fyne.TextAlignCenter
-	w.SetContent(container.NewCenter(container.NewVBox(title, intro)))
-	w.Resize(fyne.NewSize(1024, 700))
+// Screen is one entry of the main navigation. OnShow and OnHide (optional) let a screen
+// start and stop work that only matters while it is visible, such as a countdown ticker.
+type Screen struct {
+	Title   string
+	Icon    fyne.Resource
+	Content fyne.CanvasObject
+	OnShow  func()
+	OnHide  func()
+}
+
+// Options is what the window needs from the rest of the app. The zero value opens the
+// window with placeholder screens and no connection.
+type Options struct {
+	// Version is shown in the About dialog; empty means the app metadata's version.
+	Version string
+	// Connection is shown in the header until SetConnection is called.
+	Connection ConnectionInfo
+	// Transcript, when set, feeds the HTTP timeline live.
+	Transcript *pingone.Transcript
+	// Tokens configures the Tokens screen (signature verification for pasted tokens).
+	Tokens TokensOptions
+	// Connections, Applications and SignIn replace the placeholder screens.
+	Connections, Applications, SignIn *Screen
+}
+
+// Screen indexes, in navigation order; shortcuts Ctrl+1..4 follow the same order.
+const (
+	ScreenConnections = iota
+	ScreenApplications
+	ScreenSignIn
+	ScreenTokens
+)
+
+// Window is the assembled main window: header, navigation, screens and the HTTP timeline.
+type Window struct {
+	App    fyne.App
+	Win    fyne.Window
+	Header *Header
+
+	Screens  []Screen
+	Nav      *container.AppTabs
+	Tokens   *TokensScreen
+	Timeline *Timeline
+	Progress *Progress
+
+	about       *widget.Button
+	aboutDialog dialog.Dialog
+	versionOpt  string
+	current     int
+	unsubscribe func()
+}
+
+// Build lays out the main window with default options. main.go calls it.
+func Build(a fyne.App, w fyne.Window) *Window {
+	return NewWindow(a, w, Options{})
+}
+
+// NewWindow assembles the main window in w and returns it so that app/ (and tests) can push
+// data into its screens.
+func NewWindow(a fyne.App, w fyne.Window, opts Options) *Window {
+	win := &Window{App: a, Win: w, Progress: NewProgress(), versionOpt: opts.Version}
+	if opts.Tokens.Progress == nil {
+		opts.Tokens.Progress = win.Progress
+	}
+
+	win.Tokens = NewTokensScreen(a, opts.Tokens)
+	win.Timeline = NewTimeline(a)
+	win.Screens = []Screen{
+		orDefault(opts.Connections, ConnectionsPlaceholder),
+		orDefault(opts.Applications, ApplicationsPlaceholder),
+		orDefault(opts.SignIn, SignInPlaceholder),
+		win.Tokens.Screen(),
+	}
+
+	win.about = widget.NewButtonWithIcon("", theme.InfoIcon(), win.ShowAbout)
+	win.about.Importance = widget.LowImportance
+	win.Header = NewHeader(container.NewCenter(container.NewGridWrap(fyne.NewSize(120, 4), win.Progress.Bar)), win.about)
+	win.Header.Set(opts.Connection)
+
+	items := make([]*container.TabItem, len(win.Screens))
+	for i, s := range win.Screens {
+		items[i] = container.NewTabItemWithIcon(s.Title, s.Icon, s.Content)
+	}
+	win.Nav = container.NewAppTabs(items...)
+	win.Nav.SetTabLocation(container.TabLocationLeading)
+	win.Nav.OnSelected = func(*container.TabItem) { win.selected(win.Nav.SelectedIndex()) }
+	for i, s := range win.Screens {
+		if i != 0 && s.OnHide != nil {
+			s.OnHide()
+		}
+	}
+	if s := win.Screens[0]; s.OnShow != nil {
+		s.OnShow()
+	}
+
+	// The timeline sits under every screen: it is the app's "network tab".
+	body := container.NewVSplit(win.Nav, win.Timeline)
+	body.SetOffset(0.75)
+	w.SetContent(container.NewBorder(
+		container.NewVBox(win.Header.Object, widget.NewSeparator()), nil, nil, nil, body))
+
+	win.addShortcuts()
+	if opts.Transcript != nil {
+		win.Follow(opts.Transcript)
+	}
+	w.SetOnClosed(win.Close)
+	w.Resize(fyne.NewSize(1180, 780))
+	return win
+}
+
+func orDefault(s *Screen, fallback func() Screen) Screen {
+	if s != nil {
+		return *s
+	}
+	return fallback()
+}
+
+// Show switches to screen i (ScreenConnections … ScreenTokens).
+func (win *Window) Show(i int) {
+	if i < 0 || i >= len(win.Screens) {
+		return
+	}
+	win.Nav.SelectIndex(i) // OnSelected does the rest
+	win.selected(i)
+}
+
+// Current is the index of the visible screen.
+func (win *Window) Current() int { return win.current }
+
+func (win *Window) selected(i int) {
+	if i == win.current {
+		return
+	}
+	if h := win.Screens[win.current].OnHide; h != nil {
+		h()
+	}
+	win.current = i
+	if s := win.Screens[i].OnShow; s != nil {
+		s()
+	}
+}
+
+// SetConnection updates the header. Call it on the UI goroutine.
+func (win *Window) SetConnection(c ConnectionInfo) { win.Header.Set(c) }
+
+// ShowTokens pushes a sign-in result to the Tokens screen and switches to it.
+func (win *Window) ShowTokens(set TokenSet) {
+	win.Tokens.Show(set)
+	win.Show(ScreenTokens)
+}
+
+// Follow feeds the timeline from t. Subscribers run on the requesting goroutine, hence fyne.Do.
+func (win *Window) Follow(t *pingone.Transcript) {
+	if win.unsubscribe != nil {
+		win.unsubscribe()
+	}
+	for _, ex := range t.Entries() {
+		win.Timeline.Append(ex)
+	}
+	win.unsubscribe = t.Subscribe(func(ex pingone.Exchange) {
+		fyne.Do(func() { win.Timeline.Append(ex) })
+	})
+}
+
+// Close stops background work owned by the window (ticker, transcript subscription).
+func (win *Window) Close() {
+	win.Tokens.Close()
+	if win.unsubscribe != nil {
+		win.unsubscribe()
+		win.unsubscribe = nil
+	}
+}
+
+// screenShortcuts are Ctrl+1..4 (Cmd on macOS) and Alt+1..4, one pair per screen.
+func screenShortcuts(n int) [][]fyne.Shortcut {
+	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9}
+	out := make([][]fyne.Shortcut, 0, n)
+	for i := 0; i < n && i < len(keys); i++ {
+		out = append(out, []fyne.Shortcut{
+			&desktop.CustomShortcut{KeyName: keys[i], Modifier: fyne.KeyModifierShortcutDefault},
+			&desktop.CustomShortcut{KeyName: keys[i], Modifier: fyne.KeyModifierAlt},
+		})
+	}
+	return out
+}
+
+func (win *Window) addShortcuts() {
+	c := win.Win.Canvas()
+	for i, pair := range screenShortcuts(len(win.Screens)) {
+		for _, sc := range pair {
+			c.AddShortcut(sc, func(fyne.Shortcut) { win.Show(i) })
+		}
+	}
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF1}, func(fyne.Shortcut) { win.ShowAbout() })
+}
+
+// Version is the one shown in About: the option, else the packaged metadata, else "dev".
+func (win *Window) Version() string {
+	if win.versionOpt != "" {
+		return win.versionOpt
+	}
+	if v := win.App.Metadata().Version; v != "" {
+		return v
+	}
+	return "dev"
+}
+
+// ShowAbout opens the About dialog.
+func (win *Window) ShowAbout() {
+	icon := canvas.NewImageFromResource(assets.Icon)
+	icon.FillMode = canvas.ImageFillContain
+	icon.SetMinSize(fyne.NewSize(72, 72))
+
+	name := widget.NewLabelWithStyle("PKCE Desk", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	name.SizeName = theme.SizeNameSubHeadingText
+	version := widget.NewLabelWithStyle(fmt.Sprintf("Version %s", win.Version()), fyne.TextAlignCenter, fyne.TextStyle{})
+	version.Importance = widget.LowImportance
+	blurb := widget.NewLabelWithStyle(
+		"Create a PingOne native app, sign in with authorization code + PKCE (S256)\nand inspect the tokens. Secrets are never logged.",
+		fyne.TextAlignCenter, fyne.TextStyle{})
+	keys := widget.NewLabelWithStyle("Ctrl+1…4 switch screens · F1 shows this dialog", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	keys.Importance = widget.LowImportance
+
+	content := container.NewVBox(container.NewCenter(icon), name, version, blurb, keys)
+	d := dialog.NewCustom("About PKCE Desk", "Close", container.New(layout.NewCustomPaddedLayout(8, 0, 16, 16), content), win.Win)
+	win.aboutDialog = d
+	d.Show()
 }

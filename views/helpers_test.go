@@ -1,0 +1,160 @@
+package views
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/golang-jwt/jwt/v5"
+)
+
+const (
+	testIssuer   = "https://auth.pingone.com/7d2bd0e6-0b0e-4cf8-9b37-5d0c0a6ee4f1/as"
+	testClientID = "c4d5e6f7-1111-4222-8333-944455566677"
+	testEnvID    = "7d2bd0e6-0b0e-4cf8-9b37-5d0c0a6ee4f1"
+)
+
+// t0 is the fixed "now" of the tests.
+var t0 = time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
+
+var (
+	keyOnce sync.Once
+	testKey *rsa.PrivateKey
+)
+
+// signingKey is made once: RSA key generation is slow under -race.
+func signingKey(t testing.TB) *rsa.PrivateKey {
+	t.Helper()
+	keyOnce.Do(func() {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			panic(err)
+		}
+		testKey = k
+	})
+	return testKey
+}
+
+// idToken signs an ID token with the test key; extra claims override the defaults.
+func idToken(t testing.TB, extra jwt.MapClaims) string {
+	t.Helper()
+	claims := jwt.MapClaims{
+		"iss":             testIssuer,
+		"sub":             "831441df-2b7d-4a9f-bf9e-6e9c8b0a5c11",
+		"aud":             testClientID,
+		"iat":             t0.Unix(),
+		"exp":             t0.Add(5 * time.Minute).Unix(),
+		"nonce":           "n-0S6_WzA2Mj",
+		"acme_department": "QA",
+	}
+	for k, v := range extra {
+		claims[k] = v
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	tok.Header["kid"] = "test-key-1"
+	raw, err := tok.SignedString(signingKey(t))
+	if err != nil {
+		t.Fatalf("sign: %v", err)
+	}
+	return raw
+}
+
+// fakeTicker is an injectable ticker: the test sends ticks and sees when it is stopped.
+type fakeTicker struct {
+	c       chan time.Time
+	mu      sync.Mutex
+	started int
+	stopped int
+}
+
+func newFakeTicker() *fakeTicker { return &fakeTicker{c: make(chan time.Time)} }
+
+func (f *fakeTicker) New(time.Duration) (<-chan time.Time, func()) {
+	f.mu.Lock()
+	f.started++
+	f.mu.Unlock()
+	return f.c, func() {
+		f.mu.Lock()
+		f.stopped++
+		f.mu.Unlock()
+	}
+}
+
+func (f *fakeTicker) counts() (started, stopped int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.started, f.stopped
+}
+
+// fakeClock is a clock the test moves; it is read from the ticker goroutine too.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t
+	c.mu.Unlock()
+}
+
+// waitFor fails the test if ch does not deliver within a generous bound.
+func waitFor[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+		panic("unreachable")
+	}
+}
+
+// labelsIn returns the text of every visible label under o, through the renderers the
+// canvas already uses (so list rows that were laid out are included).
+func labelsIn(o fyne.CanvasObject) []string {
+	var out []string
+	var walk func(fyne.CanvasObject)
+	walk = func(obj fyne.CanvasObject) {
+		if obj == nil || !obj.Visible() {
+			return
+		}
+		if l, ok := obj.(*widget.Label); ok {
+			out = append(out, l.Text)
+			return
+		}
+		switch c := obj.(type) {
+		case fyne.Widget:
+			for _, ch := range test.WidgetRenderer(c).Objects() {
+				walk(ch)
+			}
+		case *fyne.Container:
+			for _, ch := range c.Objects {
+				walk(ch)
+			}
+		}
+	}
+	walk(o)
+	return out
+}
+
+func hasLabelContaining(o fyne.CanvasObject, sub string) bool {
+	for _, s := range labelsIn(o) {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}

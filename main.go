@@ -3,10 +3,14 @@ package main
 
 import (
 	"fmt"
+	"log"
+	"net/url"
 	"os"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	"github.com/pkcedesk/pkcedesk/app"
 	"github.com/pkcedesk/pkcedesk/assets"
 	"github.com/pkcedesk/pkcedesk/views"
 )
@@ -14,6 +18,9 @@ import (
 // appID is set in code because FyneApp.toml is only read next to the binary;
 // without it preferences would land in a throw-away folder.
 const appID = "io.github.pkcedesk"
+
+// version is stamped by release builds (-ldflags "-X main.version=…").
+var version = "0.1.0"
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "sandbox" {
@@ -27,6 +34,24 @@ func main() {
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(assets.Icon)
 	w := a.NewWindow("PKCE Desk")
-	views.Build(a, w)
+
+	desk, err := app.New(app.Options{Preferences: a.Preferences(), OpenBrowser: openURL(a)})
+	if err != nil {
+		log.Fatalf("pkcedesk: %v", err)
+	}
+	defer desk.Close()
+	views.NewDeskWindow(a, w, desk, version)
 	w.ShowAndRun()
+}
+
+// openURL hands a URL to the system browser. Fyne's OpenURL reports success even when no
+// browser exists, which is why the sign-in screen always shows the URL to copy as well.
+func openURL(a fyne.App) func(string) error {
+	return func(raw string) error {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return err
+		}
+		return a.OpenURL(u)
+	}
 }

@@ -41,6 +41,10 @@ e2e: build
 	.ci/curl-walkthrough $(BIN) >/dev/null
 	.ci/with-xvfb $(GO) test -count=1 -tags e2e -run 'TestXvfb' -v .
 
+# README screenshots, taken from the real window under Xvfb. Look at them before committing.
+screenshots: build deps-test
+	.ci/with-xvfb .ci/screenshots docs/screenshots $(BIN)
+
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
 

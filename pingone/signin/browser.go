@@ -71,6 +71,7 @@ func (c *Client) SignInBrowser(ctx context.Context, opts BrowserOptions) (res *R
 	if err != nil {
 		return nil, err
 	}
+	a.emit(Event{Kind: EventPKCE, Step: "pkce", PKCE: &s, Message: "fresh PKCE verifier, state and nonce for this attempt"})
 
 	// Bind before the browser opens: the redirect must never reach a closed port or a
 	// squatter (security.md A19/A20).

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/oauth2"
 )
 
 var formAction = regexp.MustCompile(`<form[^>]*action="([^"]+)"`)
@@ -306,4 +308,51 @@ func TestBrowser_F3_DoubleStartCancelsFirst(t *testing.T) {
 	b.wait(t)
 	runner.Cancel() // no-op on a finished run
 	assertPortFree(t, port)
+}
+
+// The PKCE event hands the panel the values the attempt really used: its challenge and
+// state are those in the authorize URL, the challenge is S256 of the verifier, and the
+// event's text never carries the verifier.
+func TestBrowser_PKCEEventMatchesAuthorizeURL(t *testing.T) {
+	noLeaks(t)
+	redirect, port := freeRedirect(t)
+	e := startSandbox(t, redirect)
+	c := e.client(t)
+	rec := newRecorder()
+	b := newFakeBrowser(e.info.User.Username, canaryPassword)
+	if _, err := c.SignInBrowser(waitCtx(t, 60*time.Second), BrowserOptions{OpenBrowser: b.open, OnEvent: rec.on}); err != nil {
+		t.Fatal(err)
+	}
+	b.wait(t)
+	var pkce *AttemptSecrets
+	for _, ev := range rec.all() {
+		if ev.Kind == EventPKCE {
+			pkce = ev.PKCE
+		}
+		if ev.Kind == EventAuthorizeURL && pkce == nil {
+			t.Fatal("EventAuthorizeURL came before EventPKCE")
+		}
+	}
+	if pkce == nil {
+		t.Fatal("no EventPKCE")
+	}
+	q := mustQuery(t, firstAuthorizeURL(rec))
+	if q.Get("code_challenge") != pkce.Challenge || q.Get("state") != pkce.State || q.Get("nonce") != pkce.Nonce {
+		t.Fatal("the PKCE event's values differ from the authorize URL's")
+	}
+	if oauth2.S256ChallengeFromVerifier(pkce.Verifier) != pkce.Challenge {
+		t.Fatal("challenge is not S256(verifier)")
+	}
+	assertNoSecret(t, "events", rec.text(), pkce.Verifier)
+	c.Close()
+	assertPortFree(t, port)
+}
+
+func mustQuery(t *testing.T, raw string) url.Values {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query()
 }

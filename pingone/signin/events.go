@@ -13,6 +13,7 @@ type EventKind int
 const (
 	EventStarted      EventKind = iota + 1 // an attempt or a step began
 	EventAuthorizeURL                      // the authorize URL is ready (before the browser opens)
+	EventPKCE                              // the attempt's PKCE, state and nonce values were drawn
 	EventBrowserError                      // opening the browser failed; the URL can still be copied
 	EventWaiting                           // waiting for the browser to come back to the loopback listener
 	EventRequest                           // an HTTP request is about to be sent
@@ -28,6 +29,8 @@ func (k EventKind) String() string {
 		return "started"
 	case EventAuthorizeURL:
 		return "authorize-url"
+	case EventPKCE:
+		return "pkce"
 	case EventBrowserError:
 		return "browser-error"
 	case EventWaiting:
@@ -61,6 +64,12 @@ type Event struct {
 	// does not open (security.md A22). It carries state, nonce and the S256 challenge,
 	// none of which is secret.
 	AuthorizeURL string
+
+	// PKCE is set on EventPKCE, so a teaching panel can show and explain the attempt's
+	// values. Its Verifier is secret until the code is redeemed: a view masks it until
+	// EventDone or EventFailed, and it never goes into Message, logs or errors (whose
+	// String/GoString redact it).
+	PKCE *AttemptSecrets
 
 	// Exchange is set on EventRequest (method, step and the URL without its query) and
 	// on EventResponse (the full redacted transcript entry).

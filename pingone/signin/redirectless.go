@@ -117,6 +117,8 @@ func (f *RedirectlessFlow) start(ctx context.Context, opts RedirectlessOptions) 
 	if f.s, err = NewAttemptSecrets(); err != nil {
 		return err
 	}
+	pkce := f.s
+	f.a.emit(Event{Kind: EventPKCE, Step: "pkce", PKCE: &pkce, Message: "fresh PKCE verifier, state and nonce for this attempt"})
 	f.m = m
 
 	// The authorize request as a form POST, as in Ping's NONE workflow (seed). The

@@ -130,6 +130,15 @@ func (d *Desk) Transcript() *pingone.Transcript { return d.transcript }
 // RedirectURI is the loopback redirect URI the app signs in with.
 func (d *Desk) RedirectURI() string { return d.redirectURI }
 
+// OpenBrowser opens url in the system browser (Options.OpenBrowser), for the sign-off
+// page and for opening an authorize URL again.
+func (d *Desk) OpenBrowser(url string) error {
+	if d.opts.OpenBrowser == nil {
+		return errors.New("app: no way to open the browser was configured")
+	}
+	return d.opts.OpenBrowser(url)
+}
+
 // Secrets returns the secret store (for views that show where a secret is kept).
 func (d *Desk) Secrets() *SecretStore { return d.secrets }
 

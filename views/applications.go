@@ -1,15 +1,22 @@
 package views
 
-import "fyne.io/fyne/v2/theme"
+import (
+	"github.com/pkcedesk/pkcedesk/app"
+)
 
-// ApplicationsPlaceholder stands in for the Applications screen (create and list OIDC native
-// apps through the Management API) until it is written.
-func ApplicationsPlaceholder() Screen {
-	return Screen{
-		Title: "Applications",
-		Icon:  theme.GridIcon(),
-		Content: placeholderContent(theme.GridIcon(), "Applications",
-			"Create a public OIDC native app (no client secret, PKCE S256 required, redirect http://localhost:3000/callback) and see the apps of the environment.",
-			"This screen is not available yet."),
-	}
+// ApplicationsScreen creates and lists the target environment's applications. (Being written.)
+type ApplicationsScreen struct {
+	desk *app.Desk
+	sh   *Shell
 }
+
+// NewApplicationsScreen builds the Applications screen.
+func NewApplicationsScreen(desk *app.Desk, sh *Shell) *ApplicationsScreen {
+	return &ApplicationsScreen{desk: desk, sh: sh}
+}
+
+// Screen is the navigation entry.
+func (s *ApplicationsScreen) Screen() Screen { return ApplicationsPlaceholder() }
+
+// ConnectionChanged reloads what belongs to the previous connection.
+func (s *ApplicationsScreen) ConnectionChanged() {}

@@ -6,22 +6,75 @@ import (
 	"github.com/pkcedesk/pkcedesk/app"
 )
 
+// DeskWindow is the main window wired to the app state, with its screens reachable for
+// tests and for main.go.
+type DeskWindow struct {
+	*Window
+	Shell        *Shell
+	Connections  *ConnectionsScreen
+	Applications *ApplicationsScreen
+	SignIn       *SignInScreen
+}
+
 // NewDeskWindow builds the main window on top of the app state: the header follows the
-// active profile, the timeline follows the desk's transcript and the Tokens screen
-// verifies signatures through the desk (which knows the issuer's JWKS).
-func NewDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string) *Window {
-	win := NewWindow(a, w, Options{
-		Version:    version,
-		Connection: ConnectionFromProfile(desk.ActiveProfile()),
-		Transcript: desk.Transcript(),
-		Tokens:     TokensOptions{Verify: desk.VerifyToken},
+// active profile, the timeline follows the desk's transcript, the Tokens screen verifies
+// signatures through the desk (which knows the issuer's JWKS), and the screens move the
+// user along through the Shell: a created app can be signed in to, a sign-in opens its
+// tokens.
+func NewDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string) *DeskWindow {
+	return newDeskWindow(a, w, desk, version, TokensOptions{})
+}
+
+func newDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, tokens TokensOptions) *DeskWindow {
+	sh := &Shell{App: a, Win: w, Progress: NewProgress(), OpenURL: desk.OpenBrowser}
+	dw := &DeskWindow{Shell: sh}
+	dw.Connections = NewConnectionsScreen(desk, sh)
+	dw.Applications = NewApplicationsScreen(desk, sh)
+	dw.SignIn = NewSignInScreen(desk, sh)
+	conns, apps, signIn := dw.Connections.Screen(), dw.Applications.Screen(), dw.SignIn.Screen()
+	tokens.Verify = desk.VerifyToken
+	dw.Window = NewWindow(a, w, Options{
+		Version:      version,
+		Connection:   ConnectionFromProfile(desk.ActiveProfile()),
+		Transcript:   desk.Transcript(),
+		Tokens:       tokens,
+		Progress:     sh.Progress,
+		Connections:  &conns,
+		Applications: &apps,
+		SignIn:       &signIn,
 	})
-	return win
+
+	sh.ConnectionChanged = func() {
+		dw.SetConnection(ConnectionFromProfile(desk.ActiveProfile()))
+		dw.Applications.ConnectionChanged()
+		dw.SignIn.ConnectionChanged()
+		// The session and transcript belong to the previous connection (app.Desk.SetActive).
+		dw.Tokens.Show(TokenSetFromSession(desk.CurrentSession()))
+		dw.Timeline.Clear()
+		for _, ex := range desk.Transcript().Entries() {
+			dw.Timeline.Append(ex)
+		}
+	}
+	sh.SignInWith = func(clientID, name string) {
+		dw.SignIn.UseApp(clientID, name)
+		dw.Show(ScreenSignIn)
+	}
+	sh.ShowSession = func(s *app.Session) { dw.ShowTokens(TokenSetFromSession(s)) }
+
+	closeWindow := dw.Window.Close
+	w.SetOnClosed(func() {
+		dw.SignIn.Close()
+		closeWindow()
+	})
+	return dw
 }
 
 // ConnectionFromProfile is what the header shows for a profile.
 func ConnectionFromProfile(p app.Profile) ConnectionInfo {
 	info := ConnectionInfo{Name: p.Name, Region: string(p.Region), EnvironmentID: p.TargetEnvironmentID}
+	if p.Region == "" && p.AuthBaseURL != "" {
+		info.Region = "custom domain"
+	}
 	switch p.Tag {
 	case app.TagSandbox:
 		info.Stage = StageSandbox
@@ -43,7 +96,7 @@ func TokenSetFromSession(s *app.Session) TokenSet {
 		AccessToken:  s.Tokens.AccessToken,
 		RefreshToken: s.Tokens.RefreshToken,
 		IDReport:     s.IDToken,
-		Flow:         s.Mode.String(),
+		Flow:         s.Mode.String() + " sign-in",
 		ReceivedAt:   s.SignedInAt,
 	}
 }

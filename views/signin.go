@@ -1,15 +1,28 @@
 package views
 
-import "fyne.io/fyne/v2/theme"
+import (
+	"github.com/pkcedesk/pkcedesk/app"
+)
 
-// SignInPlaceholder stands in for the Sign in screen (browser loopback and redirectless
-// pi.flow sign-in) until it is written.
-func SignInPlaceholder() Screen {
-	return Screen{
-		Title: "Sign in",
-		Icon:  theme.LoginIcon(),
-		Content: placeholderContent(theme.LoginIcon(), "Sign in",
-			"Run authorization code + PKCE: in your browser with a loopback redirect, or in the app with PingOne's redirectless flow. Every request appears in the HTTP timeline below.",
-			"This screen is not available yet."),
-	}
+// SignInScreen runs a sign-in. (Being written.)
+type SignInScreen struct {
+	desk *app.Desk
+	sh   *Shell
 }
+
+// NewSignInScreen builds the Sign in screen.
+func NewSignInScreen(desk *app.Desk, sh *Shell) *SignInScreen {
+	return &SignInScreen{desk: desk, sh: sh}
+}
+
+// Screen is the navigation entry.
+func (s *SignInScreen) Screen() Screen { return SignInPlaceholder() }
+
+// ConnectionChanged reloads what belongs to the previous connection.
+func (s *SignInScreen) ConnectionChanged() {}
+
+// UseApp picks the application to sign in to.
+func (s *SignInScreen) UseApp(clientID, name string) {}
+
+// Close cancels a running sign-in.
+func (s *SignInScreen) Close() {}

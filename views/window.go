@@ -26,6 +26,10 @@ type Screen struct {
 	Content fyne.CanvasObject
 	OnShow  func()
 	OnHide  func()
+	// Focus (optional) receives the keyboard focus when the screen is shown.
+	Focus fyne.Focusable
+	// Actions are the screen's main commands, listed in the Actions menu.
+	Actions []Action
 }
 
 // Options is what the window needs from the rest of the app. The zero value opens the
@@ -39,6 +43,8 @@ type Options struct {
 	Transcript *pingone.Transcript
 	// Tokens configures the Tokens screen (signature verification for pasted tokens).
 	Tokens TokensOptions
+	// Progress is the header's activity bar; screens built before the window share it.
+	Progress *Progress
 	// Connections, Applications and SignIn replace the placeholder screens.
 	Connections, Applications, SignIn *Screen
 }
@@ -78,7 +84,11 @@ func Build(a fyne.App, w fyne.Window) *Window {
 // NewWindow assembles the main window in w and returns it so that app/ (and tests) can push
 // data into its screens.
 func NewWindow(a fyne.App, w fyne.Window, opts Options) *Window {
-	win := &Window{App: a, Win: w, Progress: NewProgress(), versionOpt: opts.Version}
+	progress := opts.Progress
+	if progress == nil {
+		progress = NewProgress()
+	}
+	win := &Window{App: a, Win: w, Progress: progress, versionOpt: opts.Version}
 	if opts.Tokens.Progress == nil {
 		opts.Tokens.Progress = win.Progress
 	}
@@ -120,6 +130,7 @@ func NewWindow(a fyne.App, w fyne.Window, opts Options) *Window {
 		container.NewVBox(win.Header.Object, widget.NewSeparator()), nil, nil, nil, body))
 
 	win.addShortcuts()
+	w.SetMainMenu(win.mainMenu())
 	if opts.Transcript != nil {
 		win.Follow(opts.Transcript)
 	}
@@ -157,6 +168,9 @@ func (win *Window) selected(i int) {
 	win.current = i
 	if s := win.Screens[i].OnShow; s != nil {
 		s()
+	}
+	if f := win.Screens[i].Focus; f != nil {
+		win.Win.Canvas().Focus(f)
 	}
 }
 
@@ -212,6 +226,52 @@ func (win *Window) addShortcuts() {
 		}
 	}
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF1}, func(fyne.Shortcut) { win.ShowAbout() })
+	for i, s := range win.Screens {
+		for _, a := range s.Actions {
+			if a.Shortcut != nil {
+				c.AddShortcut(a.Shortcut, func(fyne.Shortcut) { win.RunAction(i, a) })
+			}
+		}
+	}
+}
+
+// mainMenu lists the screens (Ctrl+1..4), every screen's actions and About. Fyne runs a
+// main-menu shortcut before the focused widget sees the key, so these work while typing.
+func (win *Window) mainMenu() *fyne.MainMenu {
+	names := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9}
+	var goItems, actionItems []*fyne.MenuItem
+	for i, s := range win.Screens {
+		item := fyne.NewMenuItem(s.Title, func() { win.Show(i) })
+		item.Icon = s.Icon
+		if i < len(names) {
+			item.Shortcut = &desktop.CustomShortcut{KeyName: names[i], Modifier: fyne.KeyModifierShortcutDefault}
+		}
+		goItems = append(goItems, item)
+		if len(s.Actions) > 0 && len(actionItems) > 0 {
+			actionItems = append(actionItems, fyne.NewMenuItemSeparator())
+		}
+		for _, a := range s.Actions {
+			item := fyne.NewMenuItem(a.Label, func() { win.RunAction(i, a) })
+			item.Shortcut = a.Shortcut
+			actionItems = append(actionItems, item)
+		}
+	}
+	about := fyne.NewMenuItem("About PKCE Desk", win.ShowAbout)
+	about.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF1}
+	menus := []*fyne.Menu{fyne.NewMenu("Go", goItems...)}
+	if len(actionItems) > 0 {
+		menus = append(menus, fyne.NewMenu("Actions", actionItems...))
+	}
+	menus = append(menus, fyne.NewMenu("Help", about))
+	return fyne.NewMainMenu(menus...)
+}
+
+// RunAction shows screen i and runs one of its actions.
+func (win *Window) RunAction(i int, a Action) {
+	win.Show(i)
+	if a.Run != nil {
+		a.Run()
+	}
 }
 
 // Version is the one shown in About: the option, else the packaged metadata, else "dev".

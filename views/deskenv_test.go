@@ -1,0 +1,139 @@
+package views
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"github.com/zalando/go-keyring"
+
+	"github.com/pkcedesk/pkcedesk/app"
+	"github.com/pkcedesk/pkcedesk/pingone"
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox"
+)
+
+// Canary secrets of the screen tests: they must never appear in any label, entry or
+// error the screens show (security.md H1), except where the user typed them.
+const (
+	canaryWorkerSecret = "CANARY-worker-secret-4e1b7d"
+	canaryPassword     = "Canary-Pw-9c3a1f!x"
+)
+
+// deskEnv is a real app.Desk on the in-process sandbox (mock keyring, in-memory
+// preferences, retries that do not wait, a loopback redirect on a free port) with the
+// main window built on a Fyne test app.
+type deskEnv struct {
+	Desk     *app.Desk
+	Prefs    *app.MemoryPreferences
+	App      fyne.App
+	Win      *DeskWindow
+	Redirect string
+	Opened   chan string // URLs the app asked the system browser to open
+	Sandbox  *sandbox.Server
+}
+
+type deskEnvOpt func(*app.Options)
+
+func newDeskEnv(t *testing.T, mods ...deskEnvOpt) *deskEnv {
+	t.Helper()
+	keyring.MockInit()
+	a := test.NewTempApp(t)
+	redirect, _ := freeRedirect(t)
+	e := &deskEnv{Prefs: app.NewMemoryPreferences(), App: a, Redirect: redirect, Opened: make(chan string, 16)}
+	opts := app.Options{
+		Preferences: e.Prefs,
+		Sandbox:     sandbox.Options{SigningKey: signingKey(t), WorkerSecret: canaryWorkerSecret, Password: canaryPassword},
+		Retry:       pingone.RetryPolicy{Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }},
+		HTTPTimeout: 20 * time.Second,
+		RedirectURI: redirect,
+		OpenBrowser: func(u string) error {
+			select {
+			case e.Opened <- u:
+			default:
+			}
+			return nil
+		},
+	}
+	for _, m := range mods {
+		m(&opts)
+	}
+	d, err := app.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	e.Desk = d
+	srv, err := d.SandboxServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Sandbox = srv
+	w := test.NewTempWindow(t, nil)
+	e.Win = newDeskWindow(a, w, d, "test", TokensOptions{NewTicker: newFakeTicker().New})
+	t.Cleanup(func() { e.Win.SignIn.Close(); e.Win.Close() })
+	w.Resize(fyne.NewSize(1180, 780))
+	return e
+}
+
+// waitTask waits until a screen's background task has finished and its result was put
+// on screen. Waiting on Done (not polling widgets) is what makes the screen's state safe
+// to read from the test goroutine under -race.
+func waitTask(t *testing.T, task *Task, what string) {
+	t.Helper()
+	if task == nil {
+		t.Fatalf("%s: no task was started", what)
+	}
+	select {
+	case <-task.Done():
+	case <-time.After(30 * time.Second):
+		t.Fatalf("timed out waiting for %s", what)
+	}
+}
+
+// freeRedirect returns a loopback redirect URI on a port free on both stacks, so the
+// tests never need port 3000.
+func freeRedirect(t *testing.T) (string, int) {
+	t.Helper()
+	for range 20 {
+		l, err := net.Listen("tcp4", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		l6, err := net.Listen("tcp6", fmt.Sprintf("[::1]:%d", port))
+		l.Close()
+		if err == nil {
+			l6.Close()
+			return fmt.Sprintf("http://localhost:%d/callback", port), port
+		}
+	}
+	t.Fatal("no port free on both loopback stacks")
+	return "", 0
+}
+
+// createSeedApp creates the seed's app in the sandbox through the desk (not through the
+// screens), for tests of screens that need an app to exist.
+func createSeedApp(t *testing.T, d *app.Desk, name string, scopes ...string) *pingone.Application {
+	t.Helper()
+	r := d.NewApplicationRequest()
+	r.Name = name
+	created, err := d.CreateApplication(context.Background(), r, scopes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return created
+}
+
+func TestDeskEnvOpensOnTheSandbox(t *testing.T) {
+	e := newDeskEnv(t)
+	if got := e.Win.Header.Connection(); got.Stage != StageSandbox || got.Name != "Sandbox (offline)" {
+		t.Fatalf("header = %+v, want the sandbox connection", got)
+	}
+	if len(e.Win.Screens) != 4 {
+		t.Fatalf("%d screens", len(e.Win.Screens))
+	}
+}

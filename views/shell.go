@@ -1,0 +1,70 @@
+package views
+
+import (
+	"fyne.io/fyne/v2"
+
+	"github.com/pkcedesk/pkcedesk/app"
+)
+
+// Shell is what a screen may ask of the window around it. Screens never know each
+// other: moving the user from one screen to another, or telling the others that the
+// connection changed, goes through these functions. Every function runs on the UI
+// goroutine and may be nil in a test that does not need it.
+type Shell struct {
+	App      fyne.App
+	Win      fyne.Window // parent of dialogs
+	Progress *Progress   // the header's "something is running" bar
+
+	// ConnectionChanged is called after the active connection changed, or the active
+	// connection's saved settings did: the header and the other screens reload.
+	ConnectionChanged func()
+	// SignInWith opens the Sign in screen with this application picked.
+	SignInWith func(clientID, name string)
+	// ShowSession opens the Tokens screen on a signed-in session's tokens.
+	ShowSession func(*app.Session)
+	// OpenURL opens a URL in the system browser (the sign-off page).
+	OpenURL func(url string) error
+}
+
+func (sh *Shell) connectionChanged() {
+	if sh != nil && sh.ConnectionChanged != nil {
+		sh.ConnectionChanged()
+	}
+}
+
+func (sh *Shell) signInWith(clientID, name string) {
+	if sh != nil && sh.SignInWith != nil {
+		sh.SignInWith(clientID, name)
+	}
+}
+
+func (sh *Shell) showSession(s *app.Session) {
+	if sh != nil && sh.ShowSession != nil {
+		sh.ShowSession(s)
+	}
+}
+
+func (sh *Shell) progress() *Progress {
+	if sh == nil {
+		return nil
+	}
+	return sh.Progress
+}
+
+// clipboard is the app's clipboard (nil without an app).
+func (sh *Shell) clipboard() fyne.Clipboard {
+	if sh == nil || sh.App == nil {
+		return nil
+	}
+	return sh.App.Clipboard()
+}
+
+// Action is a command of a screen that also sits in the window's Actions menu with a
+// keyboard shortcut. Menu shortcuts work even while a text field has the focus, so
+// keyboard users (and the Xvfb test, which drives the real window with xdotool) can
+// run every main action without the mouse. Choosing an action shows its screen first.
+type Action struct {
+	Label    string
+	Shortcut fyne.Shortcut // optional
+	Run      func()
+}

@@ -59,6 +59,7 @@ func newDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, to
 		dw.SignIn.UseApp(clientID, name)
 		dw.Show(ScreenSignIn)
 	}
+	sh.PickApp = dw.SignIn.UseApp
 	sh.ShowSession = func(s *app.Session) { dw.ShowTokens(TokenSetFromSession(s)) }
 
 	closeWindow := dw.Window.Close

@@ -20,6 +20,9 @@ type Shell struct {
 	ConnectionChanged func()
 	// SignInWith opens the Sign in screen with this application picked.
 	SignInWith func(clientID, name string)
+	// PickApp picks this application on the Sign in screen without leaving the current
+	// screen (after a create, so the next sign-in uses the new app).
+	PickApp func(clientID, name string)
 	// ShowSession opens the Tokens screen on a signed-in session's tokens.
 	ShowSession func(*app.Session)
 	// OpenURL opens a URL in the system browser (the sign-off page).
@@ -35,6 +38,12 @@ func (sh *Shell) connectionChanged() {
 func (sh *Shell) signInWith(clientID, name string) {
 	if sh != nil && sh.SignInWith != nil {
 		sh.SignInWith(clientID, name)
+	}
+}
+
+func (sh *Shell) pickApp(clientID, name string) {
+	if sh != nil && sh.PickApp != nil {
+		sh.PickApp(clientID, name)
 	}
 }
 

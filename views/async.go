@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 
 	"fyne.io/fyne/v2"
@@ -75,7 +76,7 @@ func Run[T any](ctx context.Context, progress *Progress, work func(context.Conte
 	}
 	go func() {
 		v, err := work(ctx)
-		fyne.Do(func() {
+		onUI(func() {
 			defer close(t.done)
 			defer cancel()
 			if progress != nil {
@@ -88,4 +89,20 @@ func Run[T any](ctx context.Context, progress *Progress, work func(context.Conte
 		})
 	}()
 	return t
+}
+
+// uiTurn makes UI updates from background goroutines take turns. In the app fyne.Do
+// already runs them one by one on the Fyne goroutine, so the lock is never contended;
+// Fyne's test driver, however, runs fyne.Do inline on the calling goroutine, where two
+// tasks finishing at once would touch the same widgets concurrently.
+var uiTurn sync.Mutex
+
+// onUI runs f on the UI goroutine (fyne.Do), one update at a time. Every update from a
+// background goroutine goes through it. f must not call onUI itself.
+func onUI(f func()) {
+	fyne.Do(func() {
+		uiTurn.Lock()
+		defer uiTurn.Unlock()
+		f()
+	})
 }

@@ -1,7 +1,11 @@
 package views
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
+
+	"github.com/pkcedesk/pkcedesk/pingone/token"
 
 	"github.com/pkcedesk/pkcedesk/app"
 )
@@ -14,6 +18,8 @@ type DeskWindow struct {
 	Connections  *ConnectionsScreen
 	Applications *ApplicationsScreen
 	SignIn       *SignInScreen
+
+	accessCheck *Task // the running access-token verification, for tests
 }
 
 // NewDeskWindow builds the main window on top of the app state: the header follows the
@@ -60,7 +66,10 @@ func newDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, to
 		dw.Show(ScreenSignIn)
 	}
 	sh.PickApp = dw.SignIn.UseApp
-	sh.ShowSession = func(s *app.Session) { dw.ShowTokens(TokenSetFromSession(s)) }
+	sh.ShowSession = func(s *app.Session) {
+		dw.ShowTokens(TokenSetFromSession(s))
+		dw.verifyAccessToken(desk, s)
+	}
 
 	closeWindow := dw.Window.Close
 	w.SetOnClosed(func() {
@@ -68,6 +77,19 @@ func newDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, to
 		closeWindow()
 	})
 	return dw
+}
+
+// verifyAccessToken checks the session's access token against the issuer's keys in the
+// background, so the Tokens screen has a checklist for it too. PingOne's access tokens are
+// JWTs signed with the environment's key; an opaque token simply gets no report.
+func (dw *DeskWindow) verifyAccessToken(desk *app.Desk, s *app.Session) {
+	if s == nil || s.Tokens.AccessToken == "" {
+		return
+	}
+	raw := s.Tokens.AccessToken
+	dw.accessCheck = Run(context.Background(), dw.Progress,
+		func(ctx context.Context) (*token.Report, error) { return desk.VerifyTokenFor(ctx, raw, s.ClientID) },
+		func(r *token.Report, _ error) { dw.Tokens.SetAccessReport(raw, r) })
 }
 
 // ConnectionFromProfile is what the header shows for a profile.

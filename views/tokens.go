@@ -273,6 +273,21 @@ func (s *TokensScreen) Show(set TokenSet) {
 	}
 }
 
+// SetAccessReport adds the verification report of the shown access token, which is
+// checked after the sign-in (the sign-in itself only has to verify the ID token). A report
+// for a token no longer shown is ignored.
+func (s *TokensScreen) SetAccessReport(raw string, r *token.Report) {
+	v := &s.views[SourceAccessToken]
+	if raw == "" || v.raw != raw || r == nil {
+		return
+	}
+	v.report = r
+	s.set.AccessReport = r
+	if s.source == SourceAccessToken {
+		s.render()
+	}
+}
+
 // Paste puts raw into the paste box and shows it, as if the user had pasted it.
 func (s *TokensScreen) Paste(raw string) {
 	s.SelectSource(SourcePasted)
@@ -663,7 +678,7 @@ func (s *TokensScreen) startCountdown() {
 			case <-quit:
 				return
 			case <-ticks:
-				fyne.Do(func() {
+				onUI(func() {
 					select {
 					case <-quit: // stopped while this tick was queued
 						return

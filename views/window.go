@@ -192,7 +192,7 @@ func (win *Window) Follow(t *pingone.Transcript) {
 		win.Timeline.Append(ex)
 	}
 	win.unsubscribe = t.Subscribe(func(ex pingone.Exchange) {
-		fyne.Do(func() { win.Timeline.Append(ex) })
+		onUI(func() { win.Timeline.Append(ex) })
 	})
 }
 

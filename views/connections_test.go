@@ -1,0 +1,387 @@
+package views
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/zalando/go-keyring"
+
+	"github.com/pkcedesk/pkcedesk/app"
+)
+
+// connButton finds a visible button by its text under o (dialogs included when o is an
+// overlay), through the renderers like labelsIn.
+func connButton(o fyne.CanvasObject, text string) *widget.Button {
+	var found *widget.Button
+	var walk func(fyne.CanvasObject)
+	walk = func(obj fyne.CanvasObject) {
+		if found != nil || obj == nil || !obj.Visible() {
+			return
+		}
+		if b, ok := obj.(*widget.Button); ok {
+			if b.Text == text {
+				found = b
+			}
+			return
+		}
+		switch c := obj.(type) {
+		case fyne.Widget:
+			for _, ch := range test.WidgetRenderer(c).Objects() {
+				walk(ch)
+			}
+		case *fyne.Container:
+			for _, ch := range c.Objects {
+				walk(ch)
+			}
+		}
+	}
+	walk(o)
+	return found
+}
+
+// connEnv is newDeskEnv with the other screens left out of ConnectionChanged: their
+// reload tasks would run at the same time, and in the test driver every task's done
+// callback runs on its own worker goroutine, so two of them race on the shared Progress.
+// The header still follows the active profile, and changed counts the calls.
+type connEnv struct {
+	*deskEnv
+	changed int
+}
+
+func newConnEnv(t *testing.T, mods ...deskEnvOpt) *connEnv {
+	t.Helper()
+	e := &connEnv{deskEnv: newDeskEnv(t, mods...)}
+	e.Win.Shell.ConnectionChanged = func() {
+		e.changed++
+		e.Win.SetConnection(ConnectionFromProfile(e.Desk.ActiveProfile()))
+	}
+	return e
+}
+
+// connFillSandboxAsCustom fills the form with the sandbox's endpoints and IDs as a
+// custom-domain connection tagged test, so a "real" saved profile can be tested offline.
+func connFillSandboxAsCustom(t *testing.T, e *connEnv, s *ConnectionsScreen, name, secret string) {
+	t.Helper()
+	info := e.Sandbox.Info()
+	test.Tap(s.newConn)
+	s.name.SetText("")
+	test.Type(s.name, name)
+	s.region.SetSelected(customDomain)
+	s.authBase.SetText(info.AuthBaseURL)
+	s.apiBase.SetText(info.APIBaseURL)
+	s.adminEnv.SetText(info.EnvironmentID)
+	s.workerID.SetText(info.Worker.ClientID)
+	s.targetEnv.SetText(info.EnvironmentID)
+	s.tag.SetSelected(tagTestLabel)
+	test.Type(s.secret, secret)
+}
+
+// connSaveAndUse saves the form, waits for the secret, and makes the profile active.
+func connSaveAndUse(t *testing.T, e *connEnv, s *ConnectionsScreen) app.Profile {
+	t.Helper()
+	test.Tap(s.save)
+	waitTask(t, s.task, "storing the worker secret")
+	p, ok := e.Desk.Profile(s.editingID)
+	if !ok {
+		t.Fatalf("the profile was not saved: %q %q", s.formNotice.Text, s.formRemedy.Text)
+	}
+	if s.profiles[s.selected].ID != p.ID {
+		t.Fatalf("the saved profile is not the selected row")
+	}
+	before := e.changed
+	test.Tap(s.use)
+	if got := e.Desk.ActiveProfile().ID; got != p.ID {
+		t.Fatalf("active = %q after Use, want %q", got, p.ID)
+	}
+	if e.changed != before+1 {
+		t.Fatalf("ConnectionChanged called %d times by Use, want once", e.changed-before)
+	}
+	return p
+}
+
+func TestConnectionsSandboxFirstAndActive(t *testing.T) {
+	e := newConnEnv(t)
+	s := e.Win.Connections
+	if len(s.profiles) == 0 || !s.profiles[0].IsSandbox() || s.selected != 0 {
+		t.Fatalf("profiles = %+v, selected %d: want the sandbox first and selected", s.profiles, s.selected)
+	}
+	if !hasLabelContaining(s.list, "active") || !strings.Contains(profileSummary(s.profiles[0], true), "active") {
+		t.Fatalf("the sandbox row is not marked active: %q", labelsIn(s.list))
+	}
+	if s.use.Disabled() == false {
+		t.Fatal("Use this connection is enabled for the connection already in use")
+	}
+	demo, err := e.Desk.SandboxDemoUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{demo.Username, demo.Password, e.Sandbox.Info().AuthBaseURL, e.Sandbox.Info().EnvironmentID} {
+		if !hasLabelContaining(s.Object, want) {
+			t.Errorf("the sandbox panel does not show %q: %q", want, labelsIn(s.Object))
+		}
+	}
+	// The password's copy button copies it.
+	test.Tap(s.sandboxCopy["password"])
+	if got := e.App.Clipboard().Content(); got != demo.Password {
+		t.Errorf("clipboard = %q, want the demo password", got)
+	}
+	if scr := s.Screen(); scr.Title != "Connections" || scr.Icon == nil || len(scr.Actions) == 0 || scr.Actions[0].Label != "Test connection" {
+		t.Errorf("screen entry = %+v", scr)
+	}
+}
+
+func TestConnectionsTestSandboxCountsApplications(t *testing.T) {
+	e := newConnEnv(t)
+	createSeedApp(t, e.Desk, "Connections test app")
+	apps, err := e.Desk.ListApplications(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := e.Win.Connections
+	waitTask(t, s.TestActive(), "the connection test")
+	if s.result.Importance != widget.SuccessImportance || !strings.HasPrefix(s.result.Text, "Worker token OK") {
+		t.Fatalf("result = %q (%q)", s.result.Text, s.remedy.Text)
+	}
+	want := []string{" application", "issuer " + e.Sandbox.Info().AuthBaseURL}
+	if n := len(apps); n == 1 {
+		want = append(want, "· 1 application in")
+	} else {
+		want = append(want, "· "+strconv.Itoa(n)+" applications in")
+	}
+	for _, w := range want {
+		if !strings.Contains(s.result.Text, w) {
+			t.Errorf("result %q does not contain %q", s.result.Text, w)
+		}
+	}
+	if !s.test.Disabled() && s.cancelTest.Visible() {
+		t.Error("the Cancel button is still shown after the test ended")
+	}
+}
+
+// connStuckKeyring stores secrets but never answers a read until released, like a
+// keyring waiting on an unlock prompt.
+type connStuckKeyring struct {
+	mu      sync.Mutex
+	secrets map[string]string
+	release chan struct{}
+}
+
+func (k *connStuckKeyring) Set(_, user, secret string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.secrets[user] = secret
+	return nil
+}
+
+func (k *connStuckKeyring) Get(_, user string) (string, error) {
+	<-k.release
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.secrets[user], nil
+}
+
+func (k *connStuckKeyring) Delete(string, string) error { return nil }
+func (k *connStuckKeyring) DeleteAll(string) error      { return nil }
+
+func TestConnectionsTestCanBeCancelled(t *testing.T) {
+	// The test blocks on the keyring before any request is made: a request in flight
+	// would update the timeline from its own goroutine while this test taps buttons.
+	kr := &connStuckKeyring{secrets: map[string]string{}, release: make(chan struct{})}
+	e := newConnEnv(t, func(o *app.Options) {
+		o.Secrets = app.NewSecretStore(app.SecretStoreOptions{Keyring: kr})
+	})
+	t.Cleanup(func() { close(kr.release) })
+	s := e.Win.Connections
+	connFillSandboxAsCustom(t, e, s, "Stuck keyring", e.Sandbox.Info().Worker.ClientSecret)
+	connSaveAndUse(t, e, s)
+
+	task := s.TestActive()
+	if again := s.TestActive(); again != task {
+		t.Fatal("a second Test connection started another test while one runs")
+	}
+	if !s.test.Disabled() || !s.cancelTest.Visible() {
+		t.Fatal("while testing, Test connection is not disabled or Cancel is not offered")
+	}
+	test.Tap(s.cancelTest)
+	waitTask(t, task, "the cancelled test")
+	if s.result.Text != "Test cancelled." || s.test.Disabled() || s.cancelTest.Visible() {
+		t.Fatalf("after cancel: result %q, test disabled %v, cancel visible %v", s.result.Text, s.test.Disabled(), s.cancelTest.Visible())
+	}
+	if len(e.Desk.Transcript().Entries()) != 0 {
+		t.Fatal("a request was made although the secret was never read")
+	}
+}
+
+func TestConnectionsBadFieldsAreMarkedAndKept(t *testing.T) {
+	e := newConnEnv(t)
+	s := e.Win.Connections
+	before := len(e.Desk.Profiles())
+	test.Tap(s.newConn)
+	test.Type(s.name, "Acme test")
+	test.Type(s.adminEnv, "not-a-uuid")
+	test.Type(s.workerID, "../../admin")
+	test.Type(s.targetEnv, "7d2bd0e6-0b0e-4cf8-9b37-5d0c0a6ee4f1")
+	test.Type(s.secret, canaryWorkerSecret)
+	test.Tap(s.save)
+
+	if got := len(e.Desk.Profiles()); got != before {
+		t.Fatalf("%d profiles after an invalid save, want %d", got, before)
+	}
+	for _, f := range []string{app.FieldAdminEnvironmentID, app.FieldWorkerClientID} {
+		if l := s.fieldErrors[f]; !l.Visible() || !strings.Contains(l.Text, "must be an ID like") {
+			t.Errorf("field %s: error %q (visible %v)", f, l.Text, l.Visible())
+		}
+	}
+	for _, f := range []string{app.FieldName, app.FieldTargetEnvironmentID, app.FieldRegion, app.FieldTag, app.FieldWorkerSecret} {
+		if l := s.fieldErrors[f]; l.Visible() {
+			t.Errorf("field %s is marked although it is fine: %q", f, l.Text)
+		}
+	}
+	if s.formNotice.Text != "Some fields need attention." {
+		t.Errorf("notice = %q", s.formNotice.Text)
+	}
+	if s.name.Text != "Acme test" || s.adminEnv.Text != "not-a-uuid" || s.workerID.Text != "../../admin" || s.secret.Text != canaryWorkerSecret {
+		t.Error("the typed values were not kept after the error")
+	}
+	if hasLabelContaining(s.Object, canaryWorkerSecret) {
+		t.Fatal("the typed secret appears in a label")
+	}
+
+	// A custom domain without its API URL marks the API field, where the fix goes.
+	s.region.SetSelected(customDomain)
+	s.authBase.SetText("https://login.example.com")
+	test.Tap(s.save)
+	if l := s.fieldErrors[app.FieldAPIBaseURL]; !l.Visible() || !strings.Contains(l.Text, "API base URL") {
+		t.Errorf("API base URL error = %q (visible %v)", l.Text, l.Visible())
+	}
+	if l := s.fieldErrors[app.FieldAuthBaseURL]; l.Visible() {
+		t.Errorf("the auth base URL is marked: %q", l.Text)
+	}
+}
+
+func TestConnectionsSaveStoresSecretInKeyringAndTests(t *testing.T) {
+	e := newConnEnv(t)
+	s := e.Win.Connections
+	secret := e.Sandbox.Info().Worker.ClientSecret
+	connFillSandboxAsCustom(t, e, s, "Sandbox as custom", secret)
+	p := connSaveAndUse(t, e, s)
+
+	src, err := e.Desk.WorkerSecretSource(context.Background(), p.ID)
+	if err != nil || src != app.SecretInKeyring {
+		t.Fatalf("secret source = %v, %v; want the keyring", src, err)
+	}
+	if s.secret.Text != "" || !strings.Contains(s.secretSource.Text, "stored in the system keyring") {
+		t.Errorf("after saving: secret entry %d chars, source %q", len(s.secret.Text), s.secretSource.Text)
+	}
+	for _, k := range e.Prefs.Keys() {
+		if strings.Contains(e.Prefs.String(k), secret) {
+			t.Fatalf("preference %q holds the worker secret", k)
+		}
+	}
+	if got := e.Win.Header.Connection(); got.Stage != StageTest || got.Name != "Sandbox as custom" {
+		t.Fatalf("header = %+v after Use, want the test connection", got)
+	}
+	if !strings.Contains(s.active.Text, "Sandbox as custom") {
+		t.Errorf("active = %q", s.active.Text)
+	}
+
+	waitTask(t, s.TestActive(), "the connection test")
+	if !strings.HasPrefix(s.result.Text, "Worker token OK") {
+		t.Fatalf("result = %q (%q)", s.result.Text, s.remedy.Text)
+	}
+	if hasLabelContaining(s.Object, secret) {
+		t.Fatal("the worker secret appears in a label")
+	}
+}
+
+func TestConnectionsKeyringUnavailableOffersRunOnly(t *testing.T) {
+	e := newConnEnv(t)
+	keyring.MockInitWithError(errors.New("exec: \"dbus-launch\": executable file not found in $PATH"))
+	t.Cleanup(keyring.MockInit)
+	s := e.Win.Connections
+	connFillSandboxAsCustom(t, e, s, "No keyring", e.Sandbox.Info().Worker.ClientSecret)
+	test.Tap(s.save)
+	waitTask(t, s.task, "storing the worker secret")
+
+	if !strings.Contains(s.formNotice.Text, "keyring is not available") ||
+		!strings.Contains(s.formRemedy.Text, "Use for this run only") {
+		t.Fatalf("notice %q, remedy %q: want the keyring explained", s.formNotice.Text, s.formRemedy.Text)
+	}
+	if !s.runOnly.Visible() || connButton(s.Object, "Use for this run only") == nil {
+		t.Fatal("no \"Use for this run only\" button is offered")
+	}
+	if s.secret.Text == "" {
+		t.Fatal("the typed secret was cleared although it is stored nowhere")
+	}
+	test.Tap(s.runOnly)
+	src, err := e.Desk.WorkerSecretSource(context.Background(), s.editingID)
+	if err != nil || src != app.SecretInMemory {
+		t.Fatalf("secret source = %v, %v; want memory", src, err)
+	}
+	if s.secret.Text != "" || s.runOnly.Visible() || !strings.Contains(s.secretSource.Text, "kept for this run only") {
+		t.Errorf("after run only: entry %d chars, button %v, source %q", len(s.secret.Text), s.runOnly.Visible(), s.secretSource.Text)
+	}
+}
+
+func TestConnectionsWrongSecretIsExplainedNotShown(t *testing.T) {
+	e := newConnEnv(t)
+	s := e.Win.Connections
+	const wrong = "WRONG-worker-secret-77aa1c"
+	connFillSandboxAsCustom(t, e, s, "Wrong secret", wrong)
+	connSaveAndUse(t, e, s)
+
+	waitTask(t, s.TestActive(), "the connection test")
+	if s.result.Importance != widget.DangerImportance || !strings.Contains(s.result.Text, "rejected the worker app") {
+		t.Fatalf("result = %q, want the worker's credentials rejected", s.result.Text)
+	}
+	if s.remedy.Text == "" {
+		t.Error("no remedy is shown")
+	}
+	for _, l := range labelsIn(e.Win.Win.Content()) {
+		if strings.Contains(l, wrong) {
+			t.Fatalf("the secret appears in the label %q", l)
+		}
+	}
+}
+
+func TestConnectionsDeleteAsksThenRemoves(t *testing.T) {
+	e := newConnEnv(t)
+	s := e.Win.Connections
+	connFillSandboxAsCustom(t, e, s, "To delete", e.Sandbox.Info().Worker.ClientSecret)
+	p := connSaveAndUse(t, e, s)
+
+	test.Tap(s.del)
+	top := e.Win.Win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("Delete did not ask first")
+	}
+	if _, ok := e.Desk.Profile(p.ID); !ok {
+		t.Fatal("the profile was deleted before it was confirmed")
+	}
+	confirm := connButton(top, "Delete")
+	if confirm == nil {
+		t.Fatalf("no Delete button in the confirmation: %q", labelsIn(top))
+	}
+	test.Tap(confirm)
+	waitTask(t, s.task, "deleting the profile")
+
+	if _, ok := e.Desk.Profile(p.ID); ok {
+		t.Fatal("the profile is still there")
+	}
+	if _, err := e.Desk.WorkerSecretSource(context.Background(), p.ID); !errors.Is(err, app.ErrSecretNotFound) {
+		t.Errorf("secret after delete: %v, want it gone", err)
+	}
+	if !e.Desk.ActiveProfile().IsSandbox() || e.Win.Header.Connection().Stage != StageSandbox {
+		t.Error("deleting the active profile did not fall back to the sandbox")
+	}
+	if len(s.profiles) != 1 || s.selected != 0 || !strings.Contains(s.notice.Text, "Deleted") {
+		t.Errorf("after delete: %d rows, selected %d, notice %q", len(s.profiles), s.selected, s.notice.Text)
+	}
+}

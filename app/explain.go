@@ -179,6 +179,9 @@ func explainPlatform(step string, pe *pingone.Error, mk func(string, string) *Pr
 		if pe.IsUniquenessViolation() {
 			return mk("That name is already taken in this environment.", "Choose another name.")
 		}
+		if pe.Status == 0 { // checked before sending, with PingOne's own rules
+			return mk("Some values would be refused by PingOne; nothing was sent.", "Correct the marked fields and try again.")
+		}
 		return mk("PingOne rejected some values.", "Correct the marked fields and try again.")
 	case pe.IsForbidden():
 		return mk("The worker app lacks a role on the target environment.",

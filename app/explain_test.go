@@ -29,6 +29,8 @@ func TestExplain(t *testing.T) {
 		{signin.ErrTimedOut, "not completed in time"},
 		{fmt.Errorf("create: %w", pingone.ErrOutcomeUnknown), "may or may not"},
 		{&pingone.Error{Status: 400, Code: "INVALID_DATA", Details: []pingone.ErrorDetail{{Code: "UNIQUENESS_VIOLATION", Target: "name"}}}, "already taken"},
+		{&pingone.Error{Code: "INVALID_DATA", Details: []pingone.ErrorDetail{{Code: "INVALID_VALUE", Target: "redirectUris"}}}, "nothing was sent"},
+		{&pingone.Error{Status: 400, Code: "INVALID_DATA", Details: []pingone.ErrorDetail{{Code: "INVALID_VALUE", Target: "redirectUris"}}}, "PingOne rejected some values"},
 		{&pingone.Error{Status: 503, Code: "UNEXPECTED_ERROR"}, "server error"},
 		{&pingone.OAuthError{Status: 400, Code: "invalid_grant"}, "no longer valid"},
 		{&pingone.UnexpectedResponseError{Status: 502, ContentType: "text/html"}, "server error"},

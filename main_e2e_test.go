@@ -10,18 +10,90 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
-// TestXvfbSmoke launches the real binary on the Xvfb display set up by .ci/with-xvfb,
-// waits for its window, screenshots the screen and checks the picture is not blank.
+// These tests launch the real binary on the Xvfb display set up by .ci/with-xvfb and drive
+// it with real X input (xdotool), the way a keyboard user would. What the window shows is
+// read back with OCR (tesseract) from screenshots, so a passing test means the text was
+// really on screen, not only in a widget tree.
+
+// TestXvfbSmoke: the window appears with its title, renders, and nothing touched widgets
+// off the Fyne goroutine.
 func TestXvfbSmoke(t *testing.T) {
+	d := launch(t)
+	name, err := exec.Command("xdotool", "getwindowname", d.wid).Output()
+	if err != nil || strings.TrimSpace(string(name)) != "PKCE Desk" {
+		t.Fatalf("window title = %q (%v), want %q", name, err, "PKCE Desk")
+	}
+	time.Sleep(time.Second) // let the first frame render
+	shot := d.screenshot("first-frame")
+	if n := distinctColours(t, shot); n < 8 {
+		t.Fatalf("screenshot has %d distinct colours: the window looks blank", n)
+	}
+	d.waitForText(`Sandbox \(offline\)`, 20*time.Second)
+	d.assertNoFyneThreadErrors()
+}
+
+// TestXvfbInAppSignIn: on a fresh start (sandbox connection), create the seed's app on the
+// Applications screen, sign in in-app with the sandbox's demo user, and see the verified
+// ID token on the Tokens screen.
+func TestXvfbInAppSignIn(t *testing.T) {
+	d := launch(t)
+	d.waitForText(`Sandbox \(offline\)`, 20*time.Second)
+
+	d.key("ctrl+2") // Applications
+	d.waitForText(`Shared-Native-App`, 20*time.Second)
+	d.key("ctrl+n") // Create application, with the form prefilled from the seed
+	d.waitForText(`Created Shared-Native-App`, 30*time.Second)
+
+	d.key("ctrl+3") // Sign in, with the new app already picked
+	d.waitForText(`Shared-Native-App \(`, 20*time.Second)
+	d.key("ctrl+i") // Sign in here (in-app)
+	// The Tokens screen's summary line: which token, its algorithm, and the checklist's verdict.
+	text := d.waitForText(`(?i)RS256\W*verified`, 60*time.Second)
+	if !regexp.MustCompile(`(?i)ID of the user`).MatchString(text) || !regexp.MustCompile(`(?i)meant\s+for`).MatchString(text) {
+		t.Fatalf("the Tokens screen does not explain the ID token's claims:\n%s", text)
+	}
+	if strings.Contains(text, "Demo-Passw0rd!") {
+		t.Fatal("the demo user's password is on the Tokens screen")
+	}
+	d.assertNoFyneThreadErrors()
+}
+
+type desktopApp struct {
+	t      *testing.T
+	wid    string
+	dir    string
+	mu     sync.Mutex
+	output bytes.Buffer
+	shots  int
+}
+
+func (d *desktopApp) Write(p []byte) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.output.Write(p)
+}
+
+func (d *desktopApp) log() string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.output.String()
+}
+
+// launch starts bin/pkcedesk with a fresh HOME (so it opens on the sandbox, as on first
+// run) and waits for its window.
+func launch(t *testing.T) *desktopApp {
+	t.Helper()
 	if os.Getenv("DISPLAY") == "" {
 		t.Fatal("DISPLAY is not set: run this test through .ci/with-xvfb (make e2e)")
 	}
-	for _, tool := range []string{"xdotool", "import"} {
+	for _, tool := range []string{"xdotool", "import", "tesseract"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is missing: run .ci/deps test", tool)
 		}
@@ -30,36 +102,88 @@ func TestXvfbSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-
-	var stderr bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	t.Cleanup(cancel)
+	d := &desktopApp{t: t, dir: t.TempDir()}
 	cmd := exec.CommandContext(ctx, bin)
-	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
-	cmd.Stderr = &stderr
-	cmd.Stdout = &stderr
+	cmd.Env = append(os.Environ(), "HOME="+d.dir, "FYNE_THEME=light")
+	cmd.Stdout, cmd.Stderr = d, d
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", bin, err)
 	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("app output:\n%s", d.log())
+			if dir := os.Getenv("E2E_SHOTS"); dir != "" {
+				_ = exec.Command("cp", "-r", d.dir+"/shots", dir).Run()
+			}
+		}
+	})
+	d.wid = waitForWindow(ctx, t, "^PKCE Desk$")
+	return d
+}
 
-	wid := waitForWindow(ctx, t, "^PKCE Desk$")
-	name, err := exec.Command("xdotool", "getwindowname", wid).Output()
-	if err != nil || strings.TrimSpace(string(name)) != "PKCE Desk" {
-		t.Fatalf("window title = %q (%v), want %q", name, err, "PKCE Desk")
+// key sends a key chord to the window, as typed on a keyboard.
+func (d *desktopApp) key(chord string) {
+	d.t.Helper()
+	_ = exec.Command("xdotool", "windowactivate", "--sync", d.wid).Run()
+	if out, err := exec.Command("xdotool", "key", "--clearmodifiers", chord).CombinedOutput(); err != nil {
+		d.t.Fatalf("xdotool key %s: %v: %s", chord, err, out)
 	}
+}
 
-	shot := filepath.Join(t.TempDir(), "shot.png")
-	settle := time.NewTimer(time.Second) // let the first frame render
-	<-settle.C
-	if out, err := exec.Command("import", "-window", "root", shot).CombinedOutput(); err != nil {
-		t.Fatalf("screenshot: %v: %s", err, out)
+// screenshot saves the whole screen and returns the file.
+func (d *desktopApp) screenshot(name string) string {
+	d.t.Helper()
+	_ = os.MkdirAll(filepath.Join(d.dir, "shots"), 0o755)
+	d.shots++
+	path := filepath.Join(d.dir, "shots", strings.ReplaceAll(name, " ", "-")+".png")
+	if out, err := exec.Command("import", "-window", "root", path).CombinedOutput(); err != nil {
+		d.t.Fatalf("screenshot: %v: %s", err, out)
 	}
-	if n := distinctColours(t, shot); n < 8 {
-		t.Fatalf("screenshot has %d distinct colours: the window looks blank", n)
+	return path
+}
+
+// screenText is what OCR reads on the screen. The picture is enlarged first: tesseract
+// reads 14-pixel UI text far better at twice the size.
+func (d *desktopApp) screenText(name string) string {
+	d.t.Helper()
+	shot := d.screenshot(name)
+	big := strings.TrimSuffix(shot, ".png") + "-x2.png"
+	if out, err := exec.Command("convert", shot, "-resize", "200%", big).CombinedOutput(); err != nil {
+		d.t.Fatalf("convert: %v: %s", err, out)
 	}
-	if strings.Contains(stderr.String(), "Error in Fyne call thread") {
-		t.Fatalf("the app touched widgets off the Fyne goroutine:\n%s", stderr.String())
+	out, err := exec.Command("tesseract", big, "-", "--psm", "3").Output()
+	if err != nil {
+		d.t.Fatalf("tesseract: %v", err)
+	}
+	return string(out)
+}
+
+// waitForText reads the screen until pattern appears, and returns the text read.
+func (d *desktopApp) waitForText(pattern string, within time.Duration) string {
+	d.t.Helper()
+	re := regexp.MustCompile(pattern)
+	deadline := time.Now().Add(within)
+	var text string
+	for i := 0; ; i++ {
+		text = d.screenText("wait-" + strings.Trim(regexp.MustCompile(`\W+`).ReplaceAllString(pattern, "-"), "-") + "-" + string(rune('a'+i%26)))
+		if re.MatchString(text) {
+			return text
+		}
+		if time.Now().After(deadline) {
+			d.t.Fatalf("%q did not appear on screen within %s; the screen read:\n%s", pattern, within, text)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+}
+
+func (d *desktopApp) assertNoFyneThreadErrors() {
+	d.t.Helper()
+	if strings.Contains(d.log(), "Error in Fyne call thread") {
+		d.t.Fatalf("the app touched widgets off the Fyne goroutine:\n%s", d.log())
 	}
 }
 

@@ -500,6 +500,7 @@ func (s *ApplicationsScreen) buildResult() fyne.CanvasObject {
 	s.resultTitle = sectionTitle("")
 	s.resultTitle.Wrapping = fyne.TextWrapWord
 	s.resultClientID = monoLabel()
+	s.resultClientID.Wrapping = fyne.TextWrapOff // an ID broken over two lines gets copied by hand wrongly
 	s.resultNote = widget.NewLabel("")
 	s.resultNote.Wrapping = fyne.TextWrapWord
 	s.resultNote.Importance = widget.WarningImportance
@@ -519,7 +520,8 @@ func (s *ApplicationsScreen) buildResult() fyne.CanvasObject {
 	s.signInCreated.Importance = widget.HighImportance
 	s.result = container.NewVBox(
 		s.resultTitle,
-		container.NewBorder(nil, nil, widget.NewLabel("Client ID"), s.copyCreatedID, s.resultClientID),
+		widget.NewLabelWithStyle("Client ID (public, not a secret: your app sends it with every sign-in)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewBorder(nil, nil, nil, s.copyCreatedID, s.resultClientID),
 		s.resultNote,
 		s.grantProblem.object,
 		container.NewHBox(s.signInCreated),

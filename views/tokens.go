@@ -120,6 +120,7 @@ type TokensScreen struct {
 	kind          *widget.Label
 	flow          *widget.Label
 	countdown     *widget.Label
+	verdict       *widget.Label // the checklist's outcome in a word, beside the token's kind
 	message       *widget.Label
 	copyToken     *widget.Button
 	verify        *widget.Button
@@ -177,6 +178,7 @@ func NewTokensScreen(a fyne.App, opts TokensOptions) *TokensScreen {
 	s.flow = widget.NewLabel("")
 	s.flow.Importance = widget.LowImportance
 	s.countdown = widget.NewLabel("")
+	s.verdict = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapWord
 
@@ -229,7 +231,7 @@ func NewTokensScreen(a fyne.App, opts TokensOptions) *TokensScreen {
 	title.SizeName = theme.SizeNameSubHeadingText
 	sources := container.NewHBox(buttons...)
 	s.summary = container.NewBorder(nil, nil,
-		container.NewHBox(s.kind, s.countdown),
+		container.NewHBox(s.kind, s.verdict, s.countdown),
 		container.NewHBox(s.verify, s.copyToken),
 		s.flow)
 	top := container.NewVBox(
@@ -538,6 +540,7 @@ func (s *TokensScreen) clearDetails() {
 	s.checklist.RemoveAll()
 	s.claimRows, s.headerRows, s.checkRows = nil, nil, nil
 	s.checklistSummary.SetText("")
+	s.verdict.SetText("")
 	s.rawToken.SetText("")
 	s.rawHeader.SetText("")
 	s.rawClaims.SetText("")
@@ -589,6 +592,7 @@ func (s *TokensScreen) fillDetails(v *tokenView) {
 }
 
 func (s *TokensScreen) fillChecklist(v *tokenView) {
+	defer s.fillVerdict(v)
 	s.checklist.RemoveAll()
 	s.checkRows = nil
 	s.checklistSummary.Importance = widget.MediumImportance
@@ -624,6 +628,22 @@ func (s *TokensScreen) fillChecklist(v *tokenView) {
 		s.checklistSummary.SetText(fmt.Sprintf("%d of %d checks failed: do not trust this token.", failed, applicable))
 	default:
 		s.checklistSummary.SetText("No checks applied.")
+	}
+}
+
+// fillVerdict repeats the checklist's outcome next to the token's kind, so whether the
+// token can be trusted is visible without opening the Checklist tab.
+func (s *TokensScreen) fillVerdict(v *tokenView) {
+	switch {
+	case v.report == nil:
+		s.verdict.Importance = widget.LowImportance
+		s.verdict.SetText("· not verified")
+	case len(v.report.Failed()) > 0:
+		s.verdict.Importance = widget.DangerImportance
+		s.verdict.SetText(fmt.Sprintf("· %d checks FAILED", len(v.report.Failed())))
+	default:
+		s.verdict.Importance = widget.SuccessImportance
+		s.verdict.SetText("· verified")
 	}
 }
 
@@ -752,7 +772,9 @@ func newClaimRow(name, title, value, meaning string) claimRow {
 	r.Value.Wrapping = fyne.TextWrapBreak
 	r.Value.Selectable = true
 	r.Meaning.Wrapping = fyne.TextWrapWord
-	r.Meaning.Importance = widget.LowImportance
+	// The explanations are what a non-expert reads: full contrast, set apart by italics
+	// (the low-importance colour is too faint in the light theme).
+	r.Meaning.TextStyle = fyne.TextStyle{Italic: true}
 	return r
 }
 

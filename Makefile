@@ -25,7 +25,7 @@ run: build
 # docs do, and the real window under Xvfb.
 test: deps-test
 	$(GO) vet $(PKGS)
-	.ci/with-xvfb $(GO) test -race -count=1 -tags keyring $(PKGS)
+	.ci/with-xvfb $(GO) test -race -count=1 -timeout 25m -tags keyring $(PKGS)
 	$(MAKE) fuzz
 	$(MAKE) e2e
 

@@ -33,6 +33,7 @@ func main() {
 
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(assets.Icon)
+	a.Settings().SetTheme(views.Theme())
 	w := a.NewWindow("PKCE Desk")
 
 	desk, err := app.New(app.Options{Preferences: a.Preferences(), OpenBrowser: openURL(a)})

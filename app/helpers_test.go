@@ -2,12 +2,9 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"fmt"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +12,7 @@ import (
 
 	"github.com/pkcedesk/pkcedesk/pingone"
 	"github.com/pkcedesk/pkcedesk/pingone/sandbox"
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
 )
 
 // Canary values: known fake secrets that must never show up in preferences, transcripts
@@ -25,21 +23,7 @@ const (
 )
 
 // A shared signing key: 2048-bit RSA generation is slow under -race.
-var (
-	keyOnce sync.Once
-	testKey *rsa.PrivateKey
-)
-
-func signingKey() *rsa.PrivateKey {
-	keyOnce.Do(func() {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic(err)
-		}
-		testKey = k
-	})
-	return testKey
-}
+func signingKey() *rsa.PrivateKey { return sandboxtest.SigningKey() }
 
 type deskOpt func(*Options)
 
@@ -117,21 +101,4 @@ func transcriptText(d *Desk) string {
 }
 
 // freeRedirect returns a loopback redirect URI on a port free on both stacks.
-func freeRedirect(t *testing.T) (string, int) {
-	t.Helper()
-	for range 20 {
-		l, err := net.Listen("tcp4", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		l6, err := net.Listen("tcp6", fmt.Sprintf("[::1]:%d", port))
-		l.Close()
-		if err == nil {
-			l6.Close()
-			return fmt.Sprintf("http://localhost:%d/callback", port), port
-		}
-	}
-	t.Fatal("no port free on both loopback stacks")
-	return "", 0
-}
+func freeRedirect(t *testing.T) (string, int) { return sandboxtest.FreeRedirect(t) }

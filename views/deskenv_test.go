@@ -2,8 +2,6 @@ package views
 
 import (
 	"context"
-	"fmt"
-	"net"
 	"testing"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/pkcedesk/pkcedesk/app"
 	"github.com/pkcedesk/pkcedesk/pingone"
 	"github.com/pkcedesk/pkcedesk/pingone/sandbox"
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
 )
 
 // Canary secrets of the screen tests: they must never appear in any label, entry or
@@ -94,26 +93,9 @@ func waitTask(t *testing.T, task *Task, what string) {
 	}
 }
 
-// freeRedirect returns a loopback redirect URI on a port free on both stacks, so the
-// tests never need port 3000.
-func freeRedirect(t *testing.T) (string, int) {
-	t.Helper()
-	for range 20 {
-		l, err := net.Listen("tcp4", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		l6, err := net.Listen("tcp6", fmt.Sprintf("[::1]:%d", port))
-		l.Close()
-		if err == nil {
-			l6.Close()
-			return fmt.Sprintf("http://localhost:%d/callback", port), port
-		}
-	}
-	t.Fatal("no port free on both loopback stacks")
-	return "", 0
-}
+// freeRedirect returns a loopback redirect URI on a free port, so the tests never need
+// port 3000.
+func freeRedirect(t *testing.T) (string, int) { return sandboxtest.FreeRedirect(t) }
 
 // createSeedApp creates the seed's app in the sandbox through the desk (not through the
 // screens), for tests of screens that need an app to exist.

@@ -1,7 +1,6 @@
 package views
 
 import (
-	"crypto/rand"
 	"crypto/rsa"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
 )
 
 const (
@@ -23,23 +23,8 @@ const (
 // t0 is the fixed "now" of the tests.
 var t0 = time.Date(2026, 11, 22, 14, 0, 0, 0, time.UTC)
 
-var (
-	keyOnce sync.Once
-	testKey *rsa.PrivateKey
-)
-
-// signingKey is made once: RSA key generation is slow under -race.
-func signingKey(t testing.TB) *rsa.PrivateKey {
-	t.Helper()
-	keyOnce.Do(func() {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic(err)
-		}
-		testKey = k
-	})
-	return testKey
-}
+// signingKey is shared by the test binary: RSA key generation is slow under -race.
+func signingKey(testing.TB) *rsa.PrivateKey { return sandboxtest.SigningKey() }
 
 // idToken signs an ID token with the test key; extra claims override the defaults.
 func idToken(t testing.TB, extra jwt.MapClaims) string {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
 	"golang.org/x/oauth2"
 )
 
@@ -94,10 +95,7 @@ func (b *fakeBrowser) wait(t *testing.T) browserOutcome {
 	return browserOutcome{}
 }
 
-func freeRedirect(t *testing.T) (string, int) {
-	port := freePort(t)
-	return fmt.Sprintf("http://localhost:%d/callback", port), port
-}
+func freeRedirect(t *testing.T) (string, int) { return sandboxtest.FreeRedirect(t) }
 
 func TestBrowser_EndToEnd_FakeBrowser(t *testing.T) {
 	noLeaks(t)

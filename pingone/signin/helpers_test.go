@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
 	"go.uber.org/goleak"
 )
 
@@ -24,25 +24,7 @@ func noLeaks(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t) })
 }
 
-// freePort returns a port that is free on 127.0.0.1 and on [::1] right now.
-func freePort(t *testing.T) int {
-	t.Helper()
-	for range 20 {
-		l, err := net.Listen("tcp4", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := l.Addr().(*net.TCPAddr).Port
-		l6, err := net.Listen("tcp6", fmt.Sprintf("[::1]:%d", port))
-		l.Close()
-		if err == nil {
-			l6.Close()
-			return port
-		}
-	}
-	t.Fatal("no port free on both loopback stacks")
-	return 0
-}
+func freePort(t *testing.T) int { return sandboxtest.FreePort(t) }
 
 // assertPortFree proves the listener is really gone: both stacks can be bound again.
 func assertPortFree(t *testing.T, port int) {

@@ -1,7 +1,6 @@
 package signin
 
 import (
-	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
@@ -14,24 +13,11 @@ import (
 	"time"
 
 	"github.com/pkcedesk/pkcedesk/pingone/sandbox"
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
 )
 
 // A shared signing key: 2048-bit RSA generation is slow under -race.
-var (
-	keyOnce sync.Once
-	testKey *rsa.PrivateKey
-)
-
-func signingKey(t *testing.T) *rsa.PrivateKey {
-	keyOnce.Do(func() {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic(err)
-		}
-		testKey = k
-	})
-	return testKey
-}
+func signingKey(*testing.T) *rsa.PrivateKey { return sandboxtest.SigningKey() }
 
 const canaryPassword = "Canary-Pw-9f3e1c!x"
 

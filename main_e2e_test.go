@@ -65,6 +65,63 @@ func TestXvfbInAppSignIn(t *testing.T) {
 	d.assertNoFyneThreadErrors()
 }
 
+// TestXvfbBrowserSignIn: the same app signed in to through the system browser. A real
+// Chromium plays the system browser (xdg-open is pointed at it); the user types the demo
+// user's credentials into the sandbox's sign-on page, the redirect comes back to
+// localhost:3000, and the app shows the verified ID token.
+func TestXvfbBrowserSignIn(t *testing.T) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("chromium is missing: run .ci/deps test")
+	}
+	bin := t.TempDir()
+	profile := t.TempDir()
+	sandboxFlag := ""
+	if os.Getuid() == 0 {
+		sandboxFlag = "--no-sandbox" // Chromium refuses to run as root otherwise (CI runs as root)
+	}
+	opener := "#!/bin/sh\nexec " + chromium + " " + sandboxFlag + " --disable-gpu --no-first-run --disable-background-networking" +
+		" --disable-component-update --disable-sync --password-store=basic --user-data-dir=" + profile +
+		" --window-position=640,120 --window-size=620,520 \"$@\" >/dev/null 2>&1 &\n"
+	if err := os.WriteFile(filepath.Join(bin, "xdg-open"), []byte(opener), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = exec.Command("pkill", "-f", "--", "--user-data-dir="+profile).Run() })
+
+	d := launch(t, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	d.waitForText(`Sandbox \(offline\)`, 20*time.Second)
+	d.key("ctrl+2")
+	d.waitForText(`Shared-Native-App`, 20*time.Second)
+	d.key("ctrl+n")
+	d.waitForText(`Created Shared-Native-App`, 30*time.Second)
+	d.key("ctrl+3")
+	d.waitForText(`Shared-Native-App \(`, 20*time.Second)
+	d.key("ctrl+b") // Sign in with the browser
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	page := waitForWindow(ctx, t, "Sign On")
+	time.Sleep(time.Second) // let the page take the focus it asks for
+	_ = exec.Command("xdotool", "windowfocus", "--sync", page).Run()
+	for _, args := range [][]string{
+		{"type", "--delay", "20", "demo.user"}, {"key", "Tab"},
+		{"type", "--delay", "20", "Demo-Passw0rd!"}, {"key", "Return"},
+	} {
+		if out, err := exec.Command("xdotool", args...).CombinedOutput(); err != nil {
+			t.Fatalf("xdotool %v: %v: %s", args, err, out)
+		}
+	}
+	// The loopback listener answers the redirect with its own page ("PKCE Desk").
+	waitForWindow(ctx, t, "^PKCE Desk - ")
+	_ = exec.Command("pkill", "-f", "--", "--user-data-dir="+profile).Run()
+
+	text := d.waitForText(`(?i)RS256\W*verified`, 60*time.Second)
+	if !regexp.MustCompile(`(?i)\bbrowser\b`).MatchString(text) {
+		t.Fatalf("the Tokens screen does not say the tokens came from the browser sign-in:\n%s", text)
+	}
+	d.assertNoFyneThreadErrors()
+}
+
 type desktopApp struct {
 	t      *testing.T
 	wid    string
@@ -88,7 +145,7 @@ func (d *desktopApp) log() string {
 
 // launch starts bin/pkcedesk with a fresh HOME (so it opens on the sandbox, as on first
 // run) and waits for its window.
-func launch(t *testing.T) *desktopApp {
+func launch(t *testing.T, env ...string) *desktopApp {
 	t.Helper()
 	if os.Getenv("DISPLAY") == "" {
 		t.Fatal("DISPLAY is not set: run this test through .ci/with-xvfb (make e2e)")
@@ -106,7 +163,7 @@ func launch(t *testing.T) *desktopApp {
 	t.Cleanup(cancel)
 	d := &desktopApp{t: t, dir: t.TempDir()}
 	cmd := exec.CommandContext(ctx, bin)
-	cmd.Env = append(os.Environ(), "HOME="+d.dir, "FYNE_THEME=light")
+	cmd.Env = append(append(os.Environ(), "HOME="+d.dir, "FYNE_THEME=light"), env...)
 	cmd.Stdout, cmd.Stderr = d, d
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", bin, err)

@@ -22,15 +22,15 @@ var signonTemplate = template.Must(template.New("signon").Parse(`<!DOCTYPE html>
 {{if .ChangePassword}}
 <p id="changePasswordPrompt">{{.ChangePrompt}}</p>
 <label for="currentPassword">Current password</label>
-<input id="currentPassword" name="currentPassword" type="password" autocomplete="current-password" required>
+<input id="currentPassword" name="currentPassword" type="password" autocomplete="current-password" required autofocus>
 <label for="newPassword">New password</label>
 <input id="newPassword" name="newPassword" type="password" autocomplete="new-password" required>
 <button id="changePassword" type="submit" name="action" value="changePassword">Change password</button>
 {{else}}
 <label for="username">Username</label>
-<input id="username" name="username" type="text" autocomplete="username" value="{{.Username}}" required>
+<input id="username" name="username" type="text" autocomplete="username" value="{{.Username}}" required{{if not .Username}} autofocus{{end}}>
 <label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required>
+<input id="password" name="password" type="password" autocomplete="current-password" required{{if .Username}} autofocus{{end}}>
 <button id="signin" type="submit" name="action" value="signin">Sign On</button>
 {{end}}
 <button id="cancel" type="submit" name="action" value="cancel" formnovalidate>Cancel</button>

@@ -18,8 +18,8 @@ type deskTheme struct{ fyne.Theme }
 func Theme() fyne.Theme { return deskTheme{theme.DefaultTheme()} }
 
 var (
-	lightMutedText = color.NRGBA{R: 0x6b, G: 0x6b, B: 0x6b, A: 0xff} // 5.3:1 on white
-	darkMutedText  = color.NRGBA{R: 0x9a, G: 0x9a, B: 0x9a, A: 0xff} // 6.3:1 on #171717
+	lightMutedText = color.NRGBA{R: 0x76, G: 0x76, B: 0x76, A: 0xff} // 4.5:1 on white, the lightest that passes
+	darkMutedText  = color.NRGBA{R: 0x85, G: 0x85, B: 0x85, A: 0xff} // 4.9:1 on the dark background
 )
 
 func (t deskTheme) Color(name fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {

@@ -39,7 +39,7 @@ fuzz:
 
 e2e: build
 	.ci/curl-walkthrough $(BIN) >/dev/null
-	.ci/with-xvfb $(GO) test -count=1 -tags e2e -run 'TestXvfb' -v .
+	.ci/with-xvfb $(GO) test -count=1 -tags e2e -run 'TestXvfb|TestSaysVerified' -v .
 
 # README screenshots, taken from the real window under Xvfb. Look at them before committing.
 screenshots: build deps-test

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -22,8 +23,8 @@ import (
 
 // Texts the tests and the issue refer to.
 const (
-	modeBrowserLabel = "Browser (system browser, loopback redirect)"
-	modeInAppLabel   = "In-app (username + password, redirectless)"
+	modeBrowserLabel = "System browser"
+	modeInAppLabel   = "In-app (redirectless)"
 
 	msgPickApp      = "Pick an application first — create one on the Applications screen"
 	msgCancelled    = "Cancelled."
@@ -51,6 +52,7 @@ type SignInScreen struct {
 	appMsg    *widget.Label // field message for the client ID
 	appsNote  *widget.Label // loading / load error of the list
 	appsTask  *Task
+	modeHelp  *widget.Label // what the browser mode does; the in-app mode has its own note
 
 	// Scopes and options.
 	scopeOpenID, scopeProfile, scopeEmail, scopeOffline *widget.Check
@@ -274,6 +276,11 @@ func (s *SignInScreen) buildForm() {
 
 	s.mode = widget.NewRadioGroup([]string{modeBrowserLabel, modeInAppLabel}, func(string) { s.modeChanged() })
 	s.mode.Required = true
+	s.mode.Horizontal = true // keeps the credentials above the fold at the default window size
+	s.modeHelp = widget.NewLabel("Your browser opens PingOne's sign-on page; PingOne then redirects to " +
+		s.desk.RedirectURI() + ", where this app waits for the code (RFC 8252).")
+	s.modeHelp.Importance = widget.LowImportance
+	s.modeHelp.Wrapping = fyne.TextWrapWord
 	s.mode.SetSelected(modeBrowserLabel)
 
 	s.credsNote = widget.NewLabel("")
@@ -357,12 +364,15 @@ func (s *SignInScreen) formObject() fyne.CanvasObject {
 		s.clientID,
 		s.appMsg,
 		s.appsNote,
+		// How to sign in comes before the scopes: the credentials are what the user must
+		// see, the scopes' defaults rarely change.
+		sectionTitle("How to sign in"),
+		s.mode,
+		s.modeHelp,
+		s.credsBox,
 		sectionTitle("Scopes"),
 		container.NewHBox(s.scopeOpenID, s.scopeProfile, s.scopeEmail, s.scopeOffline),
 		s.promptLogin,
-		sectionTitle("How to sign in"),
-		s.mode,
-		s.credsBox,
 		widget.NewSeparator(),
 		sectionTitle("Session"),
 		s.sessionLabel,
@@ -562,8 +572,10 @@ func (s *SignInScreen) modeChanged() {
 	}
 	if s.selectedMode() == app.SignInInApp {
 		s.credsBox.Show()
+		s.modeHelp.Hide()
 	} else {
 		s.credsBox.Hide()
+		s.modeHelp.Show()
 	}
 }
 
@@ -573,7 +585,7 @@ func (s *SignInScreen) prefillCredentials() {
 	s.username.SetText("")
 	s.password.SetText("")
 	showField(s.credsMsg, "")
-	s.credsNote.SetText("PingOne's redirectless flow (pi.flow): the app sends the username and password itself. Use it to test sign-on policies; the browser is the safer way.")
+	s.credsNote.SetText("The app sends the username and password to PingOne itself (pi.flow): good for testing sign-on policies; the browser is the safer way.")
 	if !s.desk.ActiveProfile().IsSandbox() {
 		return
 	}
@@ -1083,7 +1095,7 @@ func (s *SignInScreen) fillStepRow(o fyne.CanvasObject, st signInStep) {
 	ex := st.ex
 	method.Show()
 	method.SetText(fmt.Sprintf("%-6s", ex.Method))
-	text.SetText(stripQuery(shortURL(ex.URL)))
+	text.SetText(stepPath(ex.URL))
 	step.SetText(ex.Step)
 	dur.SetText(formatDuration(ex.Duration))
 	curl.Show()
@@ -1096,6 +1108,23 @@ func stripQuery(u string) string {
 		return u[:i]
 	}
 	return u
+}
+
+// stepPath is how a step's URL reads in a row: every step goes to the issuer's host, so
+// the row shows the path, with the environment ID written {envID} as in PingOne's own
+// docs. The full URL is in the step's detail.
+func stepPath(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Path == "" {
+		return stripQuery(shortURL(raw))
+	}
+	segs := strings.Split(u.Path, "/")
+	for i, seg := range segs {
+		if pingone.ValidateID(seg) == nil && (i == 1 || (i > 1 && segs[i-1] == "environments")) {
+			segs[i] = "{envID}"
+		}
+	}
+	return strings.Join(segs, "/")
 }
 
 func (s *SignInScreen) showStep(i int) {

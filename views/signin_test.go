@@ -597,3 +597,16 @@ func TestSignInBrowserCouldNotOpen(t *testing.T) {
 		t.Fatalf("status = %q", s.status.Text)
 	}
 }
+
+func TestSignInStepPathReadsLikePingOnesDocs(t *testing.T) {
+	cases := map[string]string{
+		"https://auth.pingone.com/4b1e5c7a-3f2d-4e8b-9a6c-0d1e2f3a4b5c/as/token":                                   "/{envID}/as/token",
+		"http://127.0.0.1:9443/4b1e5c7a-3f2d-4e8b-9a6c-0d1e2f3a4b5c/as/authorize?state=x":                          "/{envID}/as/authorize",
+		"https://auth.pingone.com/4b1e5c7a-3f2d-4e8b-9a6c-0d1e2f3a4b5c/flows/9c2f6a1e-7b3d-4c5e-8f9a-1b2c3d4e5f60": "/{envID}/flows/9c2f6a1e-7b3d-4c5e-8f9a-1b2c3d4e5f60",
+	}
+	for in, want := range cases {
+		if got := stepPath(in); got != want {
+			t.Errorf("stepPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

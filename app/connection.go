@@ -18,7 +18,7 @@ type connection struct {
 }
 
 // issuer is the OIDC issuer of the target environment, where sign-ins happen.
-func (c *connection) issuer() string { return c.endpoints.Issuer(c.profile.TargetEnvironmentID) }
+func (c *connection) issuer() string { return c.profile.SignInIssuer(c.endpoints) }
 
 // errClosed is returned by every call on a closed Desk.
 var errClosed = errors.New("app: the desk is closed")
@@ -106,7 +106,7 @@ func (d *Desk) Issuer() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return ep.Issuer(p.TargetEnvironmentID), nil
+	return p.SignInIssuer(ep), nil
 }
 
 // connect resolves the active profile: endpoints, worker secret and a Management client,

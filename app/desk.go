@@ -214,6 +214,10 @@ func (d *Desk) SaveProfile(p Profile) (Profile, error) {
 	p.TargetEnvironmentID = strings.ToLower(strings.TrimSpace(p.TargetEnvironmentID))
 	p.AuthBaseURL = strings.TrimRight(strings.TrimSpace(p.AuthBaseURL), "/")
 	p.APIBaseURL = strings.TrimRight(strings.TrimSpace(p.APIBaseURL), "/")
+	p.CustomDomain = strings.TrimSpace(p.CustomDomain)
+	if iss, err := pingone.CustomDomainIssuer(p.CustomDomain); err == nil {
+		p.CustomDomain = strings.TrimSuffix(strings.TrimPrefix(iss, "https://"), "/as")
+	}
 	if err := p.Validate(); err != nil {
 		return Profile{}, err
 	}

@@ -49,6 +49,11 @@ type Profile struct {
 	WorkerClientID     string `json:"workerClientID"`
 	// TargetEnvironmentID is where applications and users are created and signed in to.
 	TargetEnvironmentID string `json:"targetEnvironmentID"`
+	// CustomDomain (optional) is the target environment's PingOne custom domain, such as
+	// auth.example.com. Sign-ins then use https://{CustomDomain}/as as the issuer, as the
+	// environment's apps see it; the worker token and the Management API stay on the
+	// region's hosts.
+	CustomDomain string `json:"customDomain,omitempty"`
 	Tag                 Tag    `json:"tag"`
 }
 
@@ -65,6 +70,7 @@ const (
 	FieldWorkerClientID      = "workerClientID"
 	FieldTargetEnvironmentID = "targetEnvironmentID"
 	FieldTag                 = "tag"
+	FieldCustomDomain        = "customDomain"
 	FieldWorkerSecret        = "workerSecret"
 )
 
@@ -117,6 +123,11 @@ func (p Profile) Validate() error {
 	checkID(FieldAdminEnvironmentID, p.AdminEnvironmentID, "worker's environment ID")
 	checkID(FieldWorkerClientID, p.WorkerClientID, "worker's client ID")
 	checkID(FieldTargetEnvironmentID, p.TargetEnvironmentID, "target environment ID")
+	if p.CustomDomain != "" {
+		if _, err := pingone.CustomDomainIssuer(p.CustomDomain); err != nil {
+			f[FieldCustomDomain] = plainURLError(err) + "."
+		}
+	}
 	switch p.Tag {
 	case TagTest, TagProduction:
 	case TagSandbox:
@@ -158,6 +169,17 @@ func (p Profile) Endpoints() (pingone.Endpoints, error) {
 		return pingone.Endpoints{}, errors.New("pingone: no region")
 	}
 	return pingone.RegionEndpoints(p.Region)
+}
+
+// SignInIssuer is the OIDC issuer sign-ins of this profile use: the custom domain's when
+// one is set, otherwise the target environment's on ep.
+func (p Profile) SignInIssuer(ep pingone.Endpoints) string {
+	if p.CustomDomain != "" {
+		if iss, err := pingone.CustomDomainIssuer(p.CustomDomain); err == nil {
+			return iss
+		}
+	}
+	return ep.Issuer(p.TargetEnvironmentID)
 }
 
 // sandboxProfile is the built-in profile. Its IDs are the sandbox's fixed defaults; its

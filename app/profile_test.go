@@ -214,3 +214,45 @@ func TestCorruptOrStalePreferences(t *testing.T) {
 		t.Fatalf("a stored copy of the sandbox profile was trusted: %+v", d.Profiles())
 	}
 }
+
+// A custom domain changes the sign-in issuer only: https://{domain}/as, without the
+// environment ID (pingone-api.md §1.1); the worker and the Management API stay regional.
+func TestCustomDomainIsTheSignInIssuer(t *testing.T) {
+	d, _ := newDesk(t)
+	p := validProfile()
+	p.CustomDomain = " https://Login.Acme.example/ "
+	saved, err := d.SaveProfile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.CustomDomain != "login.acme.example" {
+		t.Fatalf("saved custom domain %q, want the bare host", saved.CustomDomain)
+	}
+	if err := d.SetActive(saved.ID); err != nil {
+		t.Fatal(err)
+	}
+	iss, err := d.Issuer()
+	if err != nil || iss != "https://login.acme.example/as" {
+		t.Fatalf("Issuer() = %q, %v; want https://login.acme.example/as", iss, err)
+	}
+	ep, _ := saved.Endpoints()
+	if ep.AuthBase != "https://auth.pingone.eu" || ep.APIBase != "https://api.pingone.eu/v1" {
+		t.Fatalf("endpoints %+v: the worker and the Management API must stay on the region's hosts", ep)
+	}
+
+	saved.CustomDomain = ""
+	if _, err := d.SaveProfile(saved); err != nil {
+		t.Fatal(err)
+	}
+	if iss, _ := d.Issuer(); iss != "https://auth.pingone.eu/"+saved.TargetEnvironmentID+"/as" {
+		t.Fatalf("without a custom domain Issuer() = %q", iss)
+	}
+
+	bad := validProfile()
+	bad.CustomDomain = "http://login.acme.example/as"
+	_, err = d.SaveProfile(bad)
+	var ve *ValidationError
+	if !errors.As(err, &ve) || ve.Fields[FieldCustomDomain] == "" {
+		t.Fatalf("a URL with a path as custom domain: err = %v, want a field error on %s", err, FieldCustomDomain)
+	}
+}

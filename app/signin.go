@@ -128,7 +128,7 @@ func (d *Desk) SignIn(ctx context.Context, req SignInRequest, onEvent func(signi
 		return nil, err
 	}
 	meta := sessionMeta{
-		profileID: p.ID, clientID: req.ClientID, issuer: ep.Issuer(p.TargetEnvironmentID),
+		profileID: p.ID, clientID: req.ClientID, issuer: p.SignInIssuer(ep),
 		mode: req.Mode, scopes: withOpenID(req.Scopes),
 	}
 	client, err := signin.NewClient(signin.Config{

@@ -140,6 +140,31 @@ func isLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// CustomDomainIssuer is the OIDC issuer of an environment reached through its custom
+// domain (PingOne's "custom domain" feature): the domain replaces auth.pingone.<tld> and
+// the environment-ID path segment is dropped, so the issuer is https://{domain}/as
+// (pingone-api.md §1.1). domain is a bare host name such as auth.example.com; a pasted
+// "https://auth.example.com/" is accepted too.
+func CustomDomainIssuer(domain string) (string, error) {
+	d := strings.TrimSpace(domain)
+	d = strings.TrimPrefix(strings.TrimPrefix(d, "https://"), "HTTPS://")
+	d = strings.TrimRight(d, "/")
+	if d == "" {
+		return "", errors.New("pingone: the custom domain is empty")
+	}
+	if strings.ContainsAny(d, "/?#@:% ") || !strings.Contains(d, ".") {
+		return "", errors.New("pingone: a custom domain is a host name such as auth.example.com")
+	}
+	u, err := url.Parse("https://" + d)
+	if err != nil || u.Hostname() != d {
+		return "", errors.New("pingone: a custom domain is a host name such as auth.example.com")
+	}
+	if isLoopbackHost(d) {
+		return "", errors.New("pingone: a custom domain cannot be this computer")
+	}
+	return "https://" + strings.ToLower(d) + "/as", nil
+}
+
 // Issuer is the OIDC issuer of an environment: {AuthBase}/{envID}/as.
 func (e Endpoints) Issuer(envID string) string {
 	return e.AuthURL(envID, "as")

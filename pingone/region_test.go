@@ -119,3 +119,23 @@ func TestValidateID(t *testing.T) {
 		}
 	}
 }
+
+func TestCustomDomainIssuer(t *testing.T) {
+	ok := map[string]string{
+		"auth.example.com":           "https://auth.example.com/as",
+		" https://Auth.Example.com/": "https://auth.example.com/as",
+		"login.acme.co.uk":           "https://login.acme.co.uk/as",
+	}
+	for in, want := range ok {
+		got, err := CustomDomainIssuer(in)
+		if err != nil || got != want {
+			t.Errorf("CustomDomainIssuer(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "auth", "http://auth.example.com", "auth.example.com/as", "auth.example.com:8443",
+		"user@auth.example.com", "auth.example.com?x=1", "localhost", "127.0.0.1", "auth example.com"} {
+		if got, err := CustomDomainIssuer(bad); err == nil {
+			t.Errorf("CustomDomainIssuer(%q) = %q, want an error", bad, got)
+		}
+	}
+}

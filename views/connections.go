@@ -18,9 +18,10 @@ import (
 	"github.com/pkcedesk/pkcedesk/pingone"
 )
 
-// customDomain is the region picker's entry for a PingOne custom domain (or any other base
-// URL, such as a sandbox started with `pkcedesk sandbox`).
-const customDomain = "Custom domain"
+// otherHost is the region choice for hosts that are not PingOne's public ones, such as a
+// sandbox started with `pkcedesk sandbox`: the user enters both base URLs. A PingOne
+// custom domain is not this: it is the region plus the Custom domain field.
+const otherHost = "Other host (enter base URLs)"
 
 // Tag picker labels; the sandbox tag belongs to the built-in connection only.
 const (
@@ -72,7 +73,9 @@ type ConnectionsScreen struct {
 	editingID    string // "" for a new connection
 	name         *widget.Entry
 	region       *widget.Select
-	customRows   []fyne.CanvasObject // label and content cells of the custom-domain rows
+	customRows   []fyne.CanvasObject // label and content cells of the other-host rows
+	regionRows   []fyne.CanvasObject // cells shown only with a PingOne region (custom domain)
+	domain       *widget.Entry
 	authBase     *widget.Entry
 	apiBase      *widget.Entry
 	adminEnv     *widget.Entry
@@ -203,10 +206,12 @@ func profileSummary(p app.Profile, active bool) string {
 	switch {
 	case p.IsSandbox():
 		parts = append(parts, "in-process, offline")
+	case p.Region != "" && p.AuthBaseURL == "" && p.CustomDomain != "":
+		parts = append(parts, p.Region.DisplayName()+", "+p.CustomDomain)
 	case p.Region != "" && p.AuthBaseURL == "":
 		parts = append(parts, p.Region.DisplayName())
 	default:
-		parts = append(parts, "custom domain")
+		parts = append(parts, "other host")
 	}
 	if active {
 		parts = append(parts, "active")
@@ -463,6 +468,8 @@ func (s *ConnectionsScreen) buildForm() {
 	s.region.PlaceHolder = "Pick the region of your environments"
 	s.authBase = widget.NewEntry()
 	s.authBase.SetPlaceHolder("https://login.example.com")
+	s.domain = widget.NewEntry()
+	s.domain.SetPlaceHolder("auth.example.com (optional)")
 	s.apiBase = widget.NewEntry()
 	s.apiBase.SetPlaceHolder("https://api.pingone.com/v1")
 	s.adminEnv = widget.NewEntry()
@@ -485,10 +492,12 @@ func (s *ConnectionsScreen) buildForm() {
 	}
 	add("Name", s.name, app.FieldName, "Shown in the header and in this list.")
 	add("Region", s.region, app.FieldRegion, "Where your PingOne organisation lives; every environment of it is in the same region.")
+	s.regionRows = append(s.regionRows, add("Custom domain", s.domain, app.FieldCustomDomain,
+		"Only if the target environment has a PingOne custom domain: sign-ins then use https://<domain>/as. Leave empty otherwise.")...)
 	s.customRows = append(s.customRows, add("Auth base URL", s.authBase, app.FieldAuthBaseURL,
-		"Your custom domain for sign-ins, without the environment ID.")...)
+		"The auth host; the environment ID is added after it, as on auth.pingone.com.")...)
 	s.customRows = append(s.customRows, add("API base URL", s.apiBase, app.FieldAPIBaseURL,
-		"Your region's Management API, with /v1; a custom domain does not change it.")...)
+		"The Management API, with /v1.")...)
 	add("Worker's environment ID", s.adminEnv, app.FieldAdminEnvironmentID,
 		"The environment that holds the worker app, often \"Administrators\". Settings › Environment Properties.")
 	add("Worker client ID", s.workerID, app.FieldWorkerClientID,
@@ -543,7 +552,7 @@ func regionOptions() []string {
 	for _, r := range pingone.Regions() {
 		out = append(out, regionLabel(r))
 	}
-	return append(out, customDomain)
+	return append(out, otherHost)
 }
 
 func regionFromLabel(label string) pingone.Region {
@@ -557,10 +566,17 @@ func regionFromLabel(label string) pingone.Region {
 
 func (s *ConnectionsScreen) regionChanged(label string) {
 	for _, o := range s.customRows {
-		if label == customDomain {
+		if label == otherHost {
 			o.Show()
 		} else {
 			o.Hide()
+		}
+	}
+	for _, o := range s.regionRows {
+		if label == otherHost {
+			o.Hide()
+		} else {
+			o.Show()
 		}
 	}
 	s.relayout()
@@ -599,13 +615,14 @@ func (s *ConnectionsScreen) fillForm(p app.Profile) {
 	}
 	s.name.SetText(p.Name)
 	if p.AuthBaseURL != "" || (p.ID != "" && p.Region == "") {
-		s.region.SetSelected(customDomain)
+		s.region.SetSelected(otherHost)
 	} else {
 		s.region.SetSelected(regionLabel(p.Region))
 	}
 	s.regionChanged(s.region.Selected)
 	s.authBase.SetText(p.AuthBaseURL)
 	s.apiBase.SetText(p.APIBaseURL)
+	s.domain.SetText(p.CustomDomain)
 	s.adminEnv.SetText(p.AdminEnvironmentID)
 	s.workerID.SetText(p.WorkerClientID)
 	s.targetEnv.SetText(p.TargetEnvironmentID)
@@ -639,11 +656,12 @@ func (s *ConnectionsScreen) profileFromForm() app.Profile {
 		WorkerClientID:      strings.TrimSpace(s.workerID.Text),
 		TargetEnvironmentID: strings.TrimSpace(s.targetEnv.Text),
 	}
-	if s.region.Selected == customDomain {
+	if s.region.Selected == otherHost {
 		p.AuthBaseURL = strings.TrimSpace(s.authBase.Text)
 		p.APIBaseURL = strings.TrimSpace(s.apiBase.Text)
 	} else {
 		p.Region = regionFromLabel(s.region.Selected)
+		p.CustomDomain = strings.TrimSpace(s.domain.Text)
 	}
 	switch s.tag.Selected {
 	case tagTestLabel:
@@ -654,7 +672,7 @@ func (s *ConnectionsScreen) profileFromForm() app.Profile {
 	return p
 }
 
-// markFields puts each message under its field. The validation of a custom domain
+// markFields puts each message under its field. The validation of other-host base URLs
 // reports both URLs under one key; a message about the API URL belongs under that one.
 func (s *ConnectionsScreen) markFields(fields map[string]string) {
 	for k, msg := range fields {

@@ -73,7 +73,7 @@ func connFillSandboxAsCustom(t *testing.T, e *connEnv, s *ConnectionsScreen, nam
 	test.Tap(s.newConn)
 	s.name.SetText("")
 	test.Type(s.name, name)
-	s.region.SetSelected(customDomain)
+	s.region.SetSelected(otherHost)
 	s.authBase.SetText(info.AuthBaseURL)
 	s.apiBase.SetText(info.APIBaseURL)
 	s.adminEnv.SetText(info.EnvironmentID)
@@ -255,7 +255,7 @@ func TestConnectionsBadFieldsAreMarkedAndKept(t *testing.T) {
 	}
 
 	// A custom domain without its API URL marks the API field, where the fix goes.
-	s.region.SetSelected(customDomain)
+	s.region.SetSelected(otherHost)
 	s.authBase.SetText("https://login.example.com")
 	test.Tap(s.save)
 	if l := s.fieldErrors[app.FieldAPIBaseURL]; !l.Visible() || !strings.Contains(l.Text, "API base URL") {
@@ -383,5 +383,51 @@ func TestConnectionsDeleteAsksThenRemoves(t *testing.T) {
 	}
 	if len(s.profiles) != 1 || s.selected != 0 || !strings.Contains(s.notice.Text, "Deleted") {
 		t.Errorf("after delete: %d rows, selected %d, notice %q", len(s.profiles), s.selected, s.notice.Text)
+	}
+}
+
+// A PingOne custom domain is entered beside the region; a bad one is marked on its field,
+// a good one is saved and the header names it.
+func TestConnectionsCustomDomain(t *testing.T) {
+	e := newConnEnv(t)
+	s := e.Win.Connections
+	test.Tap(s.newConn)
+	domainShown := func() bool { return s.regionRows[0].Visible() && s.regionRows[1].Visible() }
+	if !domainShown() {
+		t.Fatal("the custom domain field is hidden with a PingOne region")
+	}
+	test.Type(s.name, "Acme prod")
+	test.Type(s.adminEnv, "11111111-2222-4333-8444-555555555555")
+	test.Type(s.workerID, "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")
+	test.Type(s.targetEnv, "99999999-8888-4777-8666-555555555555")
+	test.Type(s.domain, "https://login.acme.example/as")
+	test.Type(s.secret, canaryWorkerSecret)
+	test.Tap(s.save)
+	if l := s.fieldErrors[app.FieldCustomDomain]; !l.Visible() || !strings.Contains(l.Text, "host name") {
+		t.Fatalf("custom domain error = %q (visible %v)", l.Text, l.Visible())
+	}
+	if s.domain.Text != "https://login.acme.example/as" {
+		t.Fatal("the typed custom domain was not kept")
+	}
+
+	s.domain.SetText("login.acme.example")
+	test.Tap(s.save)
+	waitTask(t, s.task, "storing the secret")
+	var saved app.Profile
+	for _, p := range e.Desk.Profiles() {
+		if p.Name == "Acme prod" {
+			saved = p
+		}
+	}
+	if saved.CustomDomain != "login.acme.example" || saved.Region == "" {
+		t.Fatalf("saved %+v, want the region and the custom domain", saved)
+	}
+	if info := ConnectionFromProfile(saved); !strings.Contains(info.Region, "login.acme.example") {
+		t.Fatalf("the header's location %q does not name the custom domain", info.Region)
+	}
+
+	s.region.SetSelected(otherHost)
+	if domainShown() {
+		t.Fatal("the custom domain field is shown for other hosts, where it does not apply")
 	}
 }

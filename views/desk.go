@@ -95,8 +95,11 @@ func (dw *DeskWindow) verifyAccessToken(desk *app.Desk, s *app.Session) {
 // ConnectionFromProfile is what the header shows for a profile.
 func ConnectionFromProfile(p app.Profile) ConnectionInfo {
 	info := ConnectionInfo{Name: p.Name, Region: string(p.Region), EnvironmentID: p.TargetEnvironmentID}
-	if p.Region == "" && p.AuthBaseURL != "" {
-		info.Region = "custom domain"
+	switch {
+	case p.Region == "" && p.AuthBaseURL != "":
+		info.Region = "other host"
+	case p.CustomDomain != "":
+		info.Region += " · " + p.CustomDomain
 	}
 	switch p.Tag {
 	case app.TagSandbox:

@@ -54,7 +54,7 @@ type Profile struct {
 	// environment's apps see it; the worker token and the Management API stay on the
 	// region's hosts.
 	CustomDomain string `json:"customDomain,omitempty"`
-	Tag                 Tag    `json:"tag"`
+	Tag          Tag    `json:"tag"`
 }
 
 // IsSandbox reports whether p is the built-in offline sandbox profile.

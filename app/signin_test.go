@@ -4,19 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
-	"io"
 	"net"
-	"net/http"
-	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/pkcedesk/pkcedesk/pingone"
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
 	"github.com/pkcedesk/pkcedesk/pingone/signin"
 	"github.com/pkcedesk/pkcedesk/pingone/token"
 )
@@ -267,43 +263,11 @@ func TestBrowserSignInCancel(t *testing.T) {
 	}
 }
 
-var formAction = regexp.MustCompile(`<form[^>]*action="([^"]+)"`)
-
-// fakeBrowser plays the user's browser: it loads the authorize URL, fills in the
-// sandbox's hosted sign-on form and follows the redirect back to the loopback listener.
+// fakeBrowser plays the user's browser: it signs on at the sandbox's hosted page and
+// follows the redirect back to the loopback listener.
 func fakeBrowser(username, password string, result chan<- error) func(string) error {
 	return func(authURL string) error {
-		go func() {
-			jar, _ := cookiejar.New(nil)
-			hc := &http.Client{Jar: jar, Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 20 * time.Second}
-			resp, err := hc.Get(authURL)
-			if err != nil {
-				result <- err
-				return
-			}
-			page, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			m := formAction.FindSubmatch(page)
-			if m == nil {
-				result <- fmt.Errorf("no sign-on form (status %d)", resp.StatusCode)
-				return
-			}
-			action, err := resp.Request.URL.Parse(html.UnescapeString(string(m[1])))
-			if err != nil {
-				result <- err
-				return
-			}
-			resp, err = hc.PostForm(action.String(), url.Values{
-				"flowId": {resp.Request.URL.Query().Get("flowId")}, "username": {username}, "password": {password}, "action": {"signin"},
-			})
-			if err != nil {
-				result <- err
-				return
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			result <- nil
-		}()
+		go func() { result <- sandboxtest.SignOnInBrowser(authURL, username, password) }()
 		return nil
 	}
 }

@@ -3,17 +3,12 @@ package views
 import (
 	"context"
 	"fmt"
-	"html"
-	"io"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -23,6 +18,7 @@ import (
 
 	"github.com/pkcedesk/pkcedesk/app"
 	"github.com/pkcedesk/pkcedesk/pingone"
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
 	"github.com/pkcedesk/pkcedesk/pingone/signin"
 )
 
@@ -149,43 +145,11 @@ func redirectPort(t *testing.T, redirect string) string {
 	return u.Port()
 }
 
-var signonFormAction = regexp.MustCompile(`<form[^>]*action="([^"]+)"`)
-
-// playBrowser is the user's browser: it loads the authorize URL, posts the sandbox's
-// sign-on form and follows the redirects back to the loopback listener.
+// playBrowser is the user's browser: it signs on at the sandbox's hosted page and
+// follows the redirects back to the loopback listener.
 func playBrowser(authURL, username, password string) <-chan error {
 	done := make(chan error, 1)
-	go func() {
-		jar, _ := cookiejar.New(nil)
-		hc := &http.Client{Jar: jar, Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 20 * time.Second}
-		resp, err := hc.Get(authURL)
-		if err != nil {
-			done <- err
-			return
-		}
-		page, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		m := signonFormAction.FindSubmatch(page)
-		if m == nil {
-			done <- fmt.Errorf("no sign-on form (status %d)", resp.StatusCode)
-			return
-		}
-		action, err := resp.Request.URL.Parse(html.UnescapeString(string(m[1])))
-		if err != nil {
-			done <- err
-			return
-		}
-		resp, err = hc.PostForm(action.String(), url.Values{
-			"flowId": {resp.Request.URL.Query().Get("flowId")}, "username": {username}, "password": {password}, "action": {"signin"},
-		})
-		if err != nil {
-			done <- err
-			return
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		done <- nil
-	}()
+	go func() { done <- sandboxtest.SignOnInBrowser(authURL, username, password) }()
 	return done
 }
 

@@ -1,15 +1,23 @@
 // Package sandboxtest holds what the tests of several packages need around the offline
 // sandbox: a signing key made once per test binary (2048-bit RSA generation is slow under
-// -race) and loopback ports free on both IP stacks, so no test needs port 3000.
+// -race), loopback ports free on both IP stacks, so no test needs port 3000, and a
+// stand-in for the user's browser on the sandbox's sign-on page.
 package sandboxtest
 
 import (
 	"crypto/rand"
 	"crypto/rsa"
 	"fmt"
+	"html"
+	"io"
 	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
 	"sync"
 	"testing"
+	"time"
 )
 
 var (
@@ -55,4 +63,36 @@ func FreeRedirect(t testing.TB) (string, int) {
 	t.Helper()
 	port := FreePort(t)
 	return fmt.Sprintf("http://localhost:%d/callback", port), port
+}
+
+var signonFormAction = regexp.MustCompile(`<form[^>]*action="([^"]+)"`)
+
+// SignOnInBrowser plays the user's browser on the sandbox: it loads the authorize URL,
+// posts the hosted sign-on form with username and password, and follows the redirects
+// back to the app's loopback listener. It returns once the last page was read.
+func SignOnInBrowser(authURL, username, password string) error {
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 20 * time.Second}
+	resp, err := hc.Get(authURL)
+	if err != nil {
+		return err
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := signonFormAction.FindSubmatch(page)
+	if m == nil {
+		return fmt.Errorf("no sign-on form (status %d)", resp.StatusCode)
+	}
+	action, err := resp.Request.URL.Parse(html.UnescapeString(string(m[1])))
+	if err != nil {
+		return err
+	}
+	resp, err = hc.PostForm(action.String(), url.Values{
+		"flowId": {resp.Request.URL.Query().Get("flowId")}, "username": {username}, "password": {password}, "action": {"signin"},
+	})
+	if err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.Body.Close()
 }

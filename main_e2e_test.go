@@ -31,10 +31,12 @@ func TestXvfbSmoke(t *testing.T) {
 	if err != nil || strings.TrimSpace(string(name)) != "PKCE Desk" {
 		t.Fatalf("window title = %q (%v), want %q", name, err, "PKCE Desk")
 	}
-	time.Sleep(time.Second) // let the first frame render
-	shot := d.screenshot("first-frame")
-	if n := distinctColours(t, shot); n < 8 {
-		t.Fatalf("screenshot has %d distinct colours: the window looks blank", n)
+	// The first frames may still be blank: read the screen until it is drawn.
+	deadline := time.Now().Add(20 * time.Second)
+	for n := 0; n < 8; {
+		if n = distinctColours(t, d.screenshot("first-frame")); n < 8 && time.Now().After(deadline) {
+			t.Fatalf("screenshot has %d distinct colours: the window looks blank", n)
+		}
 	}
 	d.waitForText(`Sandbox \(offline\)`, 20*time.Second)
 	d.assertNoFyneThreadErrors()
@@ -102,7 +104,9 @@ func TestXvfbBrowserSignIn(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	page := waitForWindow(ctx, t, "Sign On")
-	time.Sleep(time.Second) // let the page take the focus it asks for
+	// The title comes with the document; the form (whose first field takes the focus)
+	// is there once its button can be read on screen.
+	d.waitForText(`Sign\s?On`, 30*time.Second)
 	_ = exec.Command("xdotool", "windowfocus", "--sync", page).Run()
 	for _, args := range [][]string{
 		{"type", "--delay", "20", "demo.user"}, {"key", "Tab"},
@@ -233,7 +237,6 @@ func (d *desktopApp) waitForText(pattern string, within time.Duration) string {
 		if time.Now().After(deadline) {
 			d.t.Fatalf("%q did not appear on screen within %s; the screen read:\n%s", pattern, within, text)
 		}
-		time.Sleep(300 * time.Millisecond)
 	}
 }
 
@@ -252,7 +255,6 @@ func (d *desktopApp) waitForVerifiedToken(within time.Duration) string {
 		if time.Now().After(deadline) {
 			d.t.Fatalf("the verified token did not appear on screen within %s; the screen read:\n%s", within, text)
 		}
-		time.Sleep(300 * time.Millisecond)
 	}
 }
 

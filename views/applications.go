@@ -240,10 +240,7 @@ func (s *ApplicationsScreen) buildForm() fyne.CanvasObject {
 	redirect := s.desk.RedirectURI()
 	rows := []fyne.CanvasObject{}
 	add := func(label, field string, w fyne.CanvasObject, help string) {
-		errLabel := widget.NewLabel("")
-		errLabel.Importance = widget.DangerImportance
-		errLabel.Wrapping = fyne.TextWrapWord
-		errLabel.Hide()
+		errLabel := fieldMessage()
 		if field != "" {
 			s.fieldErrors[field] = errLabel
 		}

@@ -445,7 +445,9 @@ func TestApplicationsDeleteRefusesTheWorker(t *testing.T) {
 			return
 		}
 	}
-	t.Skip("the sandbox does not list its worker app")
+	// The sandbox seeds its worker app in the target environment, as PingOne lists the
+	// worker among the applications of its own environment.
+	t.Fatalf("the worker app %s is not in the list", worker)
 }
 
 func TestApplicationsDemoUser(t *testing.T) {
@@ -467,21 +469,7 @@ func TestApplicationsDemoUser(t *testing.T) {
 	}
 
 	// A production connection (the sandbox again, tagged production).
-	info := e.Sandbox.Info()
-	p, err := e.Desk.SaveProfile(app.Profile{
-		Name: "Prod look-alike", AuthBaseURL: info.AuthBaseURL, APIBaseURL: info.APIBaseURL,
-		AdminEnvironmentID: info.EnvironmentID, WorkerClientID: info.Worker.ClientID,
-		TargetEnvironmentID: info.EnvironmentID, Tag: app.TagProduction,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Desk.RememberWorkerSecret(p.ID, canaryWorkerSecret); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Desk.SetActive(p.ID); err != nil {
-		t.Fatal(err)
-	}
+	activateLookAlike(t, e, "Prod look-alike", app.TagProduction)
 	s.ConnectionChanged()
 	waitTask(t, s.task, "list on the production connection")
 	if !s.demoButton.Disabled() || !strings.Contains(s.demoNote.Text, "production") {

@@ -532,8 +532,7 @@ func (s *ConnectionsScreen) fieldBox(input fyne.CanvasObject, field, help string
 	h := wrappedLabel()
 	setShown(h, help)
 	h.Importance = widget.LowImportance
-	e := wrappedLabel()
-	e.Importance = widget.DangerImportance
+	e := fieldMessage()
 	s.fieldErrors[field] = e
 	objs := append([]fyne.CanvasObject{input}, extra...)
 	return container.NewVBox(append(objs, e, h)...)
@@ -874,24 +873,6 @@ func (s *ConnectionsScreen) deleteProfile(p app.Profile) {
 }
 
 // ---- helpers ----
-
-// wrappedLabel is a message line; it starts hidden so an empty one takes no room.
-func wrappedLabel() *widget.Label {
-	l := widget.NewLabel("")
-	l.Wrapping = fyne.TextWrapWord
-	l.Hide()
-	return l
-}
-
-// setShown sets a message line's text and hides the line while it is empty.
-func setShown(l *widget.Label, text string) {
-	l.SetText(text)
-	if text == "" {
-		l.Hide()
-	} else {
-		l.Show()
-	}
-}
 
 // showProblem puts an error in plain words into title (and its remedy into remedy, or
 // after the title when there is no remedy label). app.Explain's texts never contain a

@@ -20,29 +20,15 @@ import (
 // overlay), through the renderers like labelsIn.
 func connButton(o fyne.CanvasObject, text string) *widget.Button {
 	var found *widget.Button
-	var walk func(fyne.CanvasObject)
-	walk = func(obj fyne.CanvasObject) {
-		if found != nil || obj == nil || !obj.Visible() {
-			return
-		}
+	walkVisible(o, func(obj fyne.CanvasObject) bool {
 		if b, ok := obj.(*widget.Button); ok {
-			if b.Text == text {
+			if found == nil && b.Text == text {
 				found = b
 			}
-			return
+			return false
 		}
-		switch c := obj.(type) {
-		case fyne.Widget:
-			for _, ch := range test.WidgetRenderer(c).Objects() {
-				walk(ch)
-			}
-		case *fyne.Container:
-			for _, ch := range c.Objects {
-				walk(ch)
-			}
-		}
-	}
-	walk(o)
+		return found == nil
+	})
 	return found
 }
 

@@ -110,6 +110,29 @@ func createSeedApp(t *testing.T, d *app.Desk, name string, scopes ...string) *pi
 	return created
 }
 
+// activateLookAlike saves the running sandbox as a connection of its own (an "other host"
+// profile with the given tag), keeps its worker secret for this run and makes it active,
+// so screens can be tested on a test or production connection that really answers.
+func activateLookAlike(t *testing.T, e *deskEnv, name string, tag app.Tag) app.Profile {
+	t.Helper()
+	info := e.Sandbox.Info()
+	p, err := e.Desk.SaveProfile(app.Profile{
+		Name: name, AuthBaseURL: info.AuthBaseURL, APIBaseURL: info.APIBaseURL,
+		AdminEnvironmentID: info.EnvironmentID, WorkerClientID: info.Worker.ClientID,
+		TargetEnvironmentID: info.EnvironmentID, Tag: tag,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Desk.RememberWorkerSecret(p.ID, canaryWorkerSecret); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Desk.SetActive(p.ID); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func TestDeskEnvOpensOnTheSandbox(t *testing.T) {
 	e := newDeskEnv(t)
 	if got := e.Win.Header.Connection(); got.Stage != StageSandbox || got.Name != "Sandbox (offline)" {

@@ -107,31 +107,35 @@ func waitFor[T any](t *testing.T, ch <-chan T, what string) T {
 	}
 }
 
-// labelsIn returns the text of every visible label under o, through the renderers the
-// canvas already uses (so list rows that were laid out are included).
-func labelsIn(o fyne.CanvasObject) []string {
-	var out []string
-	var walk func(fyne.CanvasObject)
-	walk = func(obj fyne.CanvasObject) {
-		if obj == nil || !obj.Visible() {
-			return
+// walkVisible calls visit on every visible object under o, through the renderers the
+// canvas already uses (so list rows that were laid out are included). visit returns
+// false to skip an object's children.
+func walkVisible(o fyne.CanvasObject, visit func(fyne.CanvasObject) bool) {
+	if o == nil || !o.Visible() || !visit(o) {
+		return
+	}
+	switch c := o.(type) {
+	case fyne.Widget:
+		for _, ch := range test.WidgetRenderer(c).Objects() {
+			walkVisible(ch, visit)
 		}
-		if l, ok := obj.(*widget.Label); ok {
-			out = append(out, l.Text)
-			return
-		}
-		switch c := obj.(type) {
-		case fyne.Widget:
-			for _, ch := range test.WidgetRenderer(c).Objects() {
-				walk(ch)
-			}
-		case *fyne.Container:
-			for _, ch := range c.Objects {
-				walk(ch)
-			}
+	case *fyne.Container:
+		for _, ch := range c.Objects {
+			walkVisible(ch, visit)
 		}
 	}
-	walk(o)
+}
+
+// labelsIn returns the text of every visible label under o.
+func labelsIn(o fyne.CanvasObject) []string {
+	var out []string
+	walkVisible(o, func(obj fyne.CanvasObject) bool {
+		if l, ok := obj.(*widget.Label); ok {
+			out = append(out, l.Text)
+			return false
+		}
+		return true
+	})
 	return out
 }
 

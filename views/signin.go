@@ -123,7 +123,8 @@ type SignInScreen struct {
 // signInStep is one row of the steps list: an HTTP exchange, or a note such as
 // "waiting for the browser".
 type signInStep struct {
-	ex     *pingone.Exchange // nil for a note
+	ex *pingone.Exchange // nil for a note
+	// A note's text, status word and colour; an HTTP step takes them from ex.
 	text   string
 	status string
 	imp    widget.Importance
@@ -447,23 +448,8 @@ func (s *SignInScreen) buildPKCE() {
 		container.NewTabItem("Step detail", detail))
 }
 
-func fieldMessage() *widget.Label {
-	l := widget.NewLabel("")
-	l.Importance = widget.DangerImportance
-	l.Wrapping = fyne.TextWrapWord
-	l.Hide()
-	return l
-}
-
-// showField sets a label and hides it when empty, so empty lines take no room.
-func showField(l *widget.Label, text string) {
-	l.SetText(text)
-	if text == "" {
-		l.Hide()
-	} else {
-		l.Show()
-	}
-}
+// fieldMessage is a field's error line.
+func fieldMessage() *widget.Label { return messageLabel(widget.DangerImportance) }
 
 // --- the application picker -------------------------------------------------
 
@@ -501,13 +487,13 @@ func (s *SignInScreen) loadApps() {
 			return // already loading
 		}
 	}
-	showField(s.appsNote, "Loading the applications…")
+	setShown(s.appsNote, "Loading the applications…")
 	s.appsTask = Run(context.Background(), s.sh.progress(),
 		func(ctx context.Context) ([]pingone.Application, error) { return s.desk.ListApplications(ctx, "") },
 		func(apps []pingone.Application, err error) {
 			if err != nil {
 				p := app.Explain(err)
-				showField(s.appsNote, "Could not list the applications: "+p.Title+" You can still type a client ID.")
+				setShown(s.appsNote, "Could not list the applications: "+p.Title+" You can still type a client ID.")
 				return
 			}
 			picked := strings.TrimSpace(s.clientID.Text)
@@ -523,9 +509,9 @@ func (s *SignInScreen) loadApps() {
 				s.appSelect.ClearSelected()
 			}
 			if len(apps) == 0 {
-				showField(s.appsNote, "No applications yet — create one on the Applications screen.")
+				setShown(s.appsNote, "No applications yet — create one on the Applications screen.")
 			} else {
-				showField(s.appsNote, "")
+				setShown(s.appsNote, "")
 			}
 		})
 }
@@ -584,7 +570,7 @@ func (s *SignInScreen) modeChanged() {
 func (s *SignInScreen) prefillCredentials() {
 	s.username.SetText("")
 	s.password.SetText("")
-	showField(s.credsMsg, "")
+	setShown(s.credsMsg, "")
 	s.credsNote.SetText("The app sends the username and password to PingOne itself (pi.flow): good for testing sign-on policies; the browser is the safer way.")
 	if !s.desk.ActiveProfile().IsSandbox() {
 		return
@@ -632,7 +618,7 @@ func (s *SignInScreen) Start(m app.SignInMode) *Task {
 	s.setRunning()
 	s.setStatus("Signing in…", "", "", widget.MediumImportance)
 	if m == app.SignInBrowser {
-		showField(s.remedy, "Finish the sign-in in the browser window that opens.")
+		setShown(s.remedy, "Finish the sign-in in the browser window that opens.")
 	}
 	onEvent := s.eventHandler(n)
 	s.task = Run(context.Background(), s.sh.progress(),
@@ -714,7 +700,7 @@ func (s *SignInScreen) showEvent(ev signin.Event) {
 	case signin.EventResponse:
 		if ev.Exchange != nil {
 			ex := *ev.Exchange
-			s.steps = append(s.steps, signInStep{ex: &ex, status: rowStatus(ex), imp: statusImportance(ex), at: ev.Time})
+			s.steps = append(s.steps, signInStep{ex: &ex, at: ev.Time})
 			s.stepsChanged()
 		}
 	case signin.EventCallback:
@@ -761,10 +747,10 @@ func (s *SignInScreen) finished(sess *app.Session, err error) {
 			if strings.TrimSpace(s.clientID.Text) == "" {
 				msg = msgPickApp
 			}
-			showField(s.appMsg, msg)
+			setShown(s.appMsg, msg)
 		}
 		if msg, ok := ve.Fields["username"]; ok {
-			showField(s.credsMsg, msg)
+			setShown(s.credsMsg, msg)
 		}
 	}
 	p := app.Explain(err)
@@ -788,7 +774,7 @@ func (s *SignInScreen) showChange(pcr *signin.PasswordChangeRequired) {
 	s.currentPw.SetText(s.password.Text)
 	s.newPw.SetText("")
 	s.confirm.SetText("")
-	showField(s.changeMsg, "")
+	setShown(s.changeMsg, "")
 	s.changeBox.Show()
 	prompt := "PingOne wants a new password before completing the sign-in."
 	if pcr.Status == "PASSWORD_EXPIRED" {
@@ -802,7 +788,7 @@ func (s *SignInScreen) hideChange() {
 	s.currentPw.SetText("")
 	s.newPw.SetText("")
 	s.confirm.SetText("")
-	showField(s.changeMsg, "")
+	setShown(s.changeMsg, "")
 	s.changeBox.Hide()
 }
 
@@ -813,13 +799,13 @@ func (s *SignInScreen) changePassword() {
 	current, next := s.currentPw.Text, s.newPw.Text
 	switch {
 	case current == "" || next == "":
-		showField(s.changeMsg, "Enter the current and the new password.")
+		setShown(s.changeMsg, "Enter the current and the new password.")
 		return
 	case next != s.confirm.Text:
-		showField(s.changeMsg, "The new password and its confirmation differ.")
+		setShown(s.changeMsg, "The new password and its confirmation differ.")
 		return
 	}
-	showField(s.changeMsg, "")
+	setShown(s.changeMsg, "")
 	n := s.attempt.Load() // the change continues the same attempt and its events
 	s.setRunning()
 	s.changeBtn.Disable()
@@ -835,7 +821,7 @@ func (s *SignInScreen) changePassword() {
 			if errors.As(err, &rejected) {
 				s.setIdle()
 				s.cancelBtn.Enable()
-				showField(s.changeMsg, rejectionText(rejected))
+				setShown(s.changeMsg, rejectionText(rejected))
 				s.setStatus("PingOne refused the password change.", "Correct it and try again.", "", widget.WarningImportance)
 				return
 			}
@@ -986,9 +972,9 @@ func (s *SignInScreen) setStatus(title, remedy, detail string, imp widget.Import
 		detail = ""
 	}
 	s.status.Importance = imp
-	showField(s.status, title)
-	showField(s.remedy, remedy)
-	showField(s.detail, detail)
+	setShown(s.status, title)
+	setShown(s.remedy, remedy)
+	setShown(s.detail, detail)
 }
 
 // resetAttempt clears what belongs to one attempt: its steps, PKCE values, URL and
@@ -1006,8 +992,8 @@ func (s *SignInScreen) resetAttempt() {
 	s.urlLabel.SetText("")
 	s.urlBox.Hide()
 	s.hideChange()
-	showField(s.appMsg, "")
-	showField(s.credsMsg, "")
+	setShown(s.appMsg, "")
+	setShown(s.credsMsg, "")
 	if s.bottom != nil {
 		s.bottom.SelectIndex(0)
 	}
@@ -1055,49 +1041,29 @@ func (s *SignInScreen) stepsChanged() {
 	s.stepList.ScrollToBottom()
 }
 
-// A step row: status, method, URL or note (truncated), step name and duration, and a
-// Copy as cURL button for HTTP steps.
+// A step row is an exchange row with a Copy as cURL button; non-HTTP steps (notes) use
+// the URL cell for their text and the duration cell for their time.
 func newStepRow() fyne.CanvasObject {
-	status := widget.NewLabelWithStyle("000", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	method := widget.NewLabelWithStyle("DELETE", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	text := widget.NewLabel("")
-	text.Truncation = fyne.TextTruncateEllipsis
-	step := widget.NewLabel("authorize")
-	step.Importance = widget.LowImportance
-	dur := widget.NewLabelWithStyle("0 ms", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
-	dur.Importance = widget.LowImportance
 	curl := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), nil)
 	curl.Importance = widget.LowImportance
-	return container.NewBorder(nil, nil, container.NewHBox(status, method), container.NewHBox(step, dur, curl), text)
+	return newExchangeRow(curl)
 }
 
 func (s *SignInScreen) fillStepRow(o fyne.CanvasObject, st signInStep) {
-	c := o.(*fyne.Container)
-	text := c.Objects[0].(*widget.Label)
-	left := c.Objects[1].(*fyne.Container)
-	right := c.Objects[2].(*fyne.Container)
-	status := left.Objects[0].(*widget.Label)
-	method := left.Objects[1].(*widget.Label)
-	step := right.Objects[0].(*widget.Label)
-	dur := right.Objects[1].(*widget.Label)
-	curl := right.Objects[2].(*widget.Button)
-
-	status.Importance = st.imp
-	status.SetText(st.status)
+	r, extra := exchangeRowOf(o)
+	curl := extra[0].(*widget.Button)
 	if st.ex == nil {
-		method.Hide()
-		step.SetText("")
-		dur.SetText(st.at.Local().Format("15:04:05"))
-		text.SetText(st.text)
+		r.status.Importance = st.imp
+		r.status.SetText(st.status)
+		r.method.Hide()
+		r.step.SetText("")
+		r.dur.SetText(st.at.Local().Format("15:04:05"))
+		r.url.SetText(st.text)
 		curl.Hide()
 		return
 	}
 	ex := st.ex
-	method.Show()
-	method.SetText(fmt.Sprintf("%-6s", ex.Method))
-	text.SetText(stepPath(ex.URL))
-	step.SetText(ex.Step)
-	dur.SetText(formatDuration(ex.Duration))
+	r.fill(*ex, stepPath(ex.URL))
 	curl.Show()
 	curl.OnTapped = func() { s.clipboardSet(ex.Curl()) }
 }

@@ -514,21 +514,7 @@ func TestSignInConnectionChangeClearsCredentials(t *testing.T) {
 	e, s, a := newSignInEnv(t)
 	s.password.SetText("Typed-For-Sandbox-1!")
 	// Another connection (the same sandbox, saved as a test environment).
-	info := e.Sandbox.Info()
-	p, err := e.Desk.SaveProfile(app.Profile{
-		Name: "Test look-alike", AuthBaseURL: info.AuthBaseURL, APIBaseURL: info.APIBaseURL,
-		AdminEnvironmentID: info.EnvironmentID, WorkerClientID: info.Worker.ClientID,
-		TargetEnvironmentID: info.EnvironmentID, Tag: app.TagTest,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Desk.RememberWorkerSecret(p.ID, canaryWorkerSecret); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Desk.SetActive(p.ID); err != nil {
-		t.Fatal(err)
-	}
+	activateLookAlike(t, e, "Test look-alike", app.TagTest)
 	s.ConnectionChanged()
 	waitTask(t, s.appsTask, "the list on the new connection")
 	if s.username.Text != "" || s.password.Text != "" || strings.Contains(s.credsNote.Text, "demo user") {

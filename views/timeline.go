@@ -192,8 +192,14 @@ func (t *Timeline) copySelectedResponse() {
 	t.clipboard.SetContent(t.entries[t.selected].ResponseBody)
 }
 
-// A row is: step, method, status (coloured), URL (truncated), duration.
-func newTimelineRow() fyne.CanvasObject {
+// exchangeRow is one line of an HTTP list: status (coloured), method, URL (truncated),
+// step name and duration, plus any extra objects (buttons) at the end. The timeline and
+// the sign-in screen's steps share it.
+type exchangeRow struct {
+	status, method, url, step, dur *widget.Label
+}
+
+func newExchangeRow(extra ...fyne.CanvasObject) fyne.CanvasObject {
 	step := widget.NewLabel("authorize")
 	step.Importance = widget.LowImportance
 	method := widget.NewLabelWithStyle("DELETE", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
@@ -202,25 +208,42 @@ func newTimelineRow() fyne.CanvasObject {
 	url.Truncation = fyne.TextTruncateEllipsis
 	dur := widget.NewLabelWithStyle("0 ms", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
 	dur.Importance = widget.LowImportance
-	return container.NewBorder(nil, nil, container.NewHBox(status, method), container.NewHBox(step, dur), url)
+	right := container.NewHBox(append([]fyne.CanvasObject{step, dur}, extra...)...)
+	return container.NewBorder(nil, nil, container.NewHBox(status, method), right, url)
 }
 
-func fillTimelineRow(o fyne.CanvasObject, ex pingone.Exchange) {
+// exchangeRowOf finds the labels of a row made by newExchangeRow; extra are its extra
+// objects, in order.
+func exchangeRowOf(o fyne.CanvasObject) (r exchangeRow, extra []fyne.CanvasObject) {
 	c := o.(*fyne.Container)
-	url := c.Objects[0].(*widget.Label)
 	left := c.Objects[1].(*fyne.Container)
 	right := c.Objects[2].(*fyne.Container)
-	status := left.Objects[0].(*widget.Label)
-	method := left.Objects[1].(*widget.Label)
-	step := right.Objects[0].(*widget.Label)
-	dur := right.Objects[1].(*widget.Label)
+	r = exchangeRow{
+		url:    c.Objects[0].(*widget.Label),
+		status: left.Objects[0].(*widget.Label),
+		method: left.Objects[1].(*widget.Label),
+		step:   right.Objects[0].(*widget.Label),
+		dur:    right.Objects[1].(*widget.Label),
+	}
+	return r, right.Objects[2:]
+}
 
-	status.Importance = statusImportance(ex)
-	status.SetText(rowStatus(ex))
-	method.SetText(fmt.Sprintf("%-6s", ex.Method))
-	url.SetText(shortURL(ex.URL))
-	step.SetText(ex.Step)
-	dur.SetText(formatDuration(ex.Duration))
+// fill shows ex, with its URL written as url.
+func (r exchangeRow) fill(ex pingone.Exchange, url string) {
+	r.status.Importance = statusImportance(ex)
+	r.status.SetText(rowStatus(ex))
+	r.method.Show()
+	r.method.SetText(fmt.Sprintf("%-6s", ex.Method))
+	r.url.SetText(url)
+	r.step.SetText(ex.Step)
+	r.dur.SetText(formatDuration(ex.Duration))
+}
+
+func newTimelineRow() fyne.CanvasObject { return newExchangeRow() }
+
+func fillTimelineRow(o fyne.CanvasObject, ex pingone.Exchange) {
+	r, _ := exchangeRowOf(o)
+	r.fill(ex, shortURL(ex.URL))
 }
 
 // rowStatus is the HTTP status, or "ERR" when no response arrived.

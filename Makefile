@@ -4,7 +4,20 @@ BIN      := bin/pkcedesk
 PKGS     := ./...
 FUZZTIME ?= 10s
 
-.PHONY: all run build test unit fuzz e2e bench lint deps deps-test screenshots clean
+# Every target builds with Go 1.27.3 (go.mod's toolchain line); the go command fetches it
+# through the module proxy the first time, whatever Go is installed.
+export GOTOOLCHAIN := go1.27.3
+
+# The official PingOne Management API description the schema tests check requests and the
+# sandbox's answers against. It is not part of this repository: point this at a copy.
+export PKCEDESK_OPENAPI_SPEC ?= $(abspath ../shared/specs/pingone-management.yml)
+
+# govulncheck's database, built offline from the golang.org/x/vulndb module's OSV files
+# (the online database is not reachable everywhere). Bump the version to get newer reports.
+VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
+VULNDB_DIR     := .cache/vulndb-$(VULNDB_VERSION)
+
+.PHONY: all run build test unit fuzz e2e bench lint vuln toolchain deps deps-test screenshots clean
 
 all: build
 
@@ -21,13 +34,17 @@ build: deps
 run: build
 	./$(BIN)
 
-# vet, unit tests with the race detector, each fuzz target briefly, the sandbox driven by curl as PingOne's
-# docs do, and the real window under Xvfb.
-test: deps-test
-	$(GO) vet $(PKGS)
-	.ci/with-xvfb $(GO) test -race -count=1 -timeout 25m -tags keyring $(PKGS)
+# lint (gofmt, vet, staticcheck), govulncheck, unit tests with the race detector, each fuzz target
+# briefly, the sandbox driven by curl as PingOne's docs do, and the real window under Xvfb.
+test: deps-test toolchain lint vuln unit
 	$(MAKE) fuzz
 	$(MAKE) e2e
+
+toolchain:
+	@$(GO) version
+
+unit:
+	.ci/with-xvfb $(GO) test -race -count=1 -timeout 25m -tags keyring $(PKGS)
 
 fuzz:
 	@set -e; for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
@@ -39,7 +56,7 @@ fuzz:
 
 e2e: build
 	.ci/curl-walkthrough $(BIN) >/dev/null
-	.ci/with-xvfb $(GO) test -count=1 -tags e2e -run 'TestXvfb|TestSaysVerified' -v .
+	.ci/with-xvfb $(GO) test -count=1 -tags e2e -run 'TestXvfb|TestSaysVerified|TestCLI' -v .
 
 # README screenshots, taken from the real window under Xvfb. Look at them before committing.
 screenshots: build deps-test
@@ -49,9 +66,22 @@ bench:
 	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
 
 lint:
-	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
-	$(GO) vet $(PKGS)
+	@unformatted=$$($$($(GO) env GOROOT)/bin/gofmt -l $$(git ls-files '*.go')); \
+	  test -z "$$unformatted" || { echo "gofmt would change:"; echo "$$unformatted"; exit 1; }
+	$(GO) vet -tags keyring,e2e $(PKGS)
+	$(GO) tool staticcheck -tags keyring,e2e $(PKGS)
 	@! grep -rl --include='*.go' 'fyne.io/fyne' pingone || { echo "pingone/ must not import Fyne"; exit 1; }
 
+# govulncheck against an offline database; fails on any vulnerability the code can reach.
+vuln: $(VULNDB_DIR)/index/db.json
+	$(GO) tool govulncheck -db file://$(abspath $(VULNDB_DIR)) $(PKGS)
+
+$(VULNDB_DIR)/index/db.json:
+	$(GO) mod download golang.org/x/vulndb@$(VULNDB_VERSION)
+	rm -rf $(VULNDB_DIR).tmp
+	$(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) \
+	  -vulns "$$($(GO) list -m -f '{{.Dir}}' golang.org/x/vulndb@$(VULNDB_VERSION))/data/osv" -out $(VULNDB_DIR).tmp
+	rm -rf $(VULNDB_DIR) && mv $(VULNDB_DIR).tmp $(VULNDB_DIR)
+
 clean:
-	rm -rf bin
+	rm -rf bin .cache

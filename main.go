@@ -3,7 +3,6 @@ package main
 
 import (
 	"fmt"
-	"log"
 	"net/url"
 	"os"
 
@@ -11,6 +10,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/pkcedesk/pkcedesk/app"
+	_ "github.com/pkcedesk/pkcedesk/app/posixlocale" // before Fyne reads the locale: see its doc
 	"github.com/pkcedesk/pkcedesk/assets"
 	"github.com/pkcedesk/pkcedesk/views"
 )
@@ -23,14 +23,11 @@ const appID = "io.github.pkcedesk"
 var version = "0.1.0"
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "sandbox" {
-		os.Exit(runSandbox(os.Args[2:], os.Stdout, os.Stderr))
-	}
-	if len(os.Args) > 1 && (os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help") {
-		fmt.Println("usage: pkcedesk              open the app\n       pkcedesk sandbox [--addr 127.0.0.1:PORT]   serve the offline PingOne sandbox")
-		return
-	}
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv, runWindow))
+}
 
+// runWindow opens the desktop app and returns its exit code when the window closes.
+func runWindow() int {
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(assets.Icon)
 	a.Settings().SetTheme(views.Theme())
@@ -38,11 +35,13 @@ func main() {
 
 	desk, err := app.New(app.Options{Preferences: a.Preferences(), OpenBrowser: openURL(a)})
 	if err != nil {
-		log.Fatalf("pkcedesk: %v", err)
+		fmt.Fprintf(os.Stderr, "pkcedesk: %v\n", err)
+		return 1
 	}
 	defer desk.Close()
 	views.NewDeskWindow(a, w, desk, version)
 	w.ShowAndRun()
+	return 0
 }
 
 // openURL hands a URL to the system browser. Fyne's OpenURL reports success even when no

@@ -5,34 +5,16 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/pkcedesk/pkcedesk/pingone"
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
 )
 
-// specPath is the official Management API OpenAPI document, relative to this package.
-const specPath = "../../shared/specs/pingone-management.yml"
-
-var (
-	specOnce sync.Once
-	specDoc  *openapi3.T
-	specErr  error
-)
-
-func loadSpec(t *testing.T) *openapi3.T {
-	t.Helper()
-	specOnce.Do(func() {
-		loader := openapi3.NewLoader()
-		specDoc, specErr = loader.LoadFromFile(specPath)
-	})
-	if specErr != nil {
-		t.Fatalf("loading %s: %v", specPath, specErr)
-	}
-	return specDoc
-}
+// loadSpec is the official Management API OpenAPI document (see sandboxtest.SpecEnv).
+func loadSpec(t *testing.T) *openapi3.T { return sandboxtest.ManagementSpec(t) }
 
 func schemaRef(t *testing.T, doc *openapi3.T, name string) *openapi3.Schema {
 	t.Helper()

@@ -107,7 +107,6 @@ type flow struct {
 	SessionID string // set on COMPLETED
 	CreatedAt time.Time
 	ExpiresAt time.Time
-	message   string // last sign-on page message (browser mode)
 }
 
 type session struct {

@@ -1,43 +1,20 @@
-// The sandbox answers must fit the official Management API description in shared/specs,
+// The sandbox answers must fit the official Management API description (sandboxtest.SpecEnv),
 // checked with kin-openapi (the whole 1.4 MB file loads in about half a second).
 
 package sandbox_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
 )
 
-// specPath is relative to this package: /work/main/pingone/sandbox →
-// /work/shared/specs (CI clones the same layout).
-const specPath = "../../../shared/specs/pingone-management.yml"
-
-var (
-	specOnce sync.Once
-	specDoc  *openapi3.T
-	specErr  error
-)
-
-func loadSpec(t *testing.T) *openapi3.T {
-	t.Helper()
-	specOnce.Do(func() {
-		start := time.Now()
-		loader := openapi3.NewLoader()
-		loader.Context = context.Background()
-		specDoc, specErr = loader.LoadFromFile(specPath)
-		t.Logf("loaded %s in %v", specPath, time.Since(start))
-	})
-	if specErr != nil {
-		t.Fatalf("load spec: %v", specErr)
-	}
-	return specDoc
-}
+// loadSpec is the official Management API OpenAPI document (see sandboxtest.SpecEnv).
+func loadSpec(t *testing.T) *openapi3.T { return sandboxtest.ManagementSpec(t) }
 
 func schema(t *testing.T, name string) *openapi3.Schema {
 	t.Helper()

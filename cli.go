@@ -32,7 +32,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string, gu
 		fmt.Fprint(stdout, usage)
 		return 0
 	case "-version", "--version", "version":
-		fmt.Fprintf(stdout, "pkcedesk %s (%s, %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		fmt.Fprintf(stdout, "pkcedesk %s, %s %s/%s\n", versionLine(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return 0
 	}
 	fmt.Fprintf(stderr, "pkcedesk: unknown command or flag %q\n\n%s", args[0], usage)

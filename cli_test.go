@@ -39,7 +39,7 @@ func TestCLI_HelpAndVersionNeedNoDisplay(t *testing.T) {
 	}
 	for _, a := range []string{"--version", "version"} {
 		code, out, _, gui := runCLI(t, nil, a)
-		if code != 0 || gui || !strings.HasPrefix(out, "pkcedesk "+version+" (go") {
+		if code != 0 || gui || !strings.HasPrefix(out, "pkcedesk "+version+" (build ") {
 			t.Errorf("%s: exit %d, gui %v, stdout %q", a, code, gui, out)
 		}
 	}
@@ -125,4 +125,20 @@ func closedPort(t *testing.T) int {
 		t.Fatalf("port %d is below 6000", port)
 	}
 	return port
+}
+
+// The version comes from FyneApp.toml, the file the packaging tools read too.
+func TestVersionIsFyneAppTOMLs(t *testing.T) {
+	v, b := readVersion([]byte("[Details]\nVersion = \"2.3.4\"\nBuild = 7\n"))
+	if v != "2.3.4" || b != 7 {
+		t.Fatalf("readVersion = %q %d", v, b)
+	}
+	if !strings.Contains(string(fyneAppTOML), `Version = "`+version+`"`) {
+		t.Fatalf("version %q is not FyneApp.toml's", version)
+	}
+	commit = "0123456789abcdef0123"
+	defer func() { commit = "" }()
+	if got, want := versionLine(), version+" (build "+strconv.Itoa(build)+", commit 0123456789ab)"; got != want {
+		t.Fatalf("versionLine = %q, want %q", got, want)
+	}
 }

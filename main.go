@@ -19,9 +19,6 @@ import (
 // without it preferences would land in a throw-away folder.
 const appID = "io.github.pkcedesk"
 
-// version is stamped by release builds (-ldflags "-X main.version=…").
-var version = "0.1.0"
-
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv, runWindow))
 }
@@ -39,7 +36,7 @@ func runWindow() int {
 		return 1
 	}
 	defer desk.Close()
-	views.NewDeskWindow(a, w, desk, version)
+	views.NewDeskWindow(a, w, desk, versionLine())
 	w.ShowAndRun()
 	return 0
 }

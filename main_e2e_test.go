@@ -11,11 +11,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 	"unicode"
+
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
 )
 
 // These tests launch the real binary on the Xvfb display set up by .ci/with-xvfb and drive
@@ -70,8 +73,9 @@ func TestXvfbInAppSignIn(t *testing.T) {
 
 // TestXvfbBrowserSignIn: the same app signed in to through the system browser. A real
 // Chromium plays the system browser (xdg-open is pointed at it); the user types the demo
-// user's credentials into the sandbox's sign-on page, the redirect comes back to
-// localhost:3000, and the app shows the verified ID token.
+// user's credentials into the sandbox's sign-on page, the redirect comes back to the app's
+// loopback port, and the app shows the verified ID token. The app listens on a free port
+// (PKCEDESK_REDIRECT_URI), so a dev server on port 3000 does not get in the way.
 func TestXvfbBrowserSignIn(t *testing.T) {
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
@@ -91,7 +95,8 @@ func TestXvfbBrowserSignIn(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = exec.Command("pkill", "-f", "--", "--user-data-dir="+profile).Run() })
 
-	d := launch(t, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	d := launch(t, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"PKCEDESK_REDIRECT_URI=http://localhost:"+strconv.Itoa(sandboxtest.FreePort(t))+"/callback")
 	d.waitForText(`Sandbox \(offline\)`, 20*time.Second)
 	d.key("ctrl+2")
 	d.waitForText(`Shared-Native-App`, 20*time.Second)

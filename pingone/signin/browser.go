@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// DefaultBrowserTimeout is how long a browser sign-in may take overall (security.md F1).
+// DefaultBrowserTimeout is how long a browser sign-in may take overall (case F1).
 const DefaultBrowserTimeout = 5 * time.Minute
 
 // BrowserOptions configure one browser sign-in.
@@ -25,16 +25,16 @@ type BrowserOptions struct {
 	// AuthParams adds optional authorize parameters (prompt, login_hint, max_age,
 	// acr_values). Parameters that carry the attempt's protections cannot be replaced.
 	AuthParams url.Values
-	// MaxBadCallbacks, see ReceiverOptions.
-	MaxBadCallbacks int
 	// DoneLinger is how long the listener stays up after the code arrived, waiting for
 	// the browser to load the /done page; default 3 s.
 	DoneLinger time.Duration
 }
 
 // SignInBrowser runs the authorization-code flow with PKCE through the system browser
-// and the loopback redirect (RFC 8252). It returns when the attempt ends; cancel ctx to
-// abort it at any moment. When it returns, the listener is closed and its goroutines
+// and the loopback redirect (RFC 8252). It returns when the attempt ends: a callback
+// carrying the attempt's state, a cancel of ctx, or opts.Timeout. Requests to the loopback
+// port without that state (stray page requests, scans, an earlier attempt's redirect) are
+// refused and never end it. When it returns, the listener is closed and its goroutines
 // are gone.
 func (c *Client) SignInBrowser(ctx context.Context, opts BrowserOptions) (res *Result, err error) {
 	if opts.OpenBrowser == nil {
@@ -74,13 +74,12 @@ func (c *Client) SignInBrowser(ctx context.Context, opts BrowserOptions) (res *R
 	a.emit(Event{Kind: EventPKCE, Step: "pkce", PKCE: &s, Message: "fresh PKCE verifier, state and nonce for this attempt"})
 
 	// Bind before the browser opens: the redirect must never reach a closed port or a
-	// squatter (security.md A19/A20).
+	// squatter (case A19/A20).
 	recv, err := ListenLoopback(ReceiverOptions{
-		RedirectURI:     c.cfg.RedirectURI,
-		State:           s.State,
-		Issuer:          m.Issuer,
-		RequireIssuer:   m.AuthorizationResponseIssParameterSupported,
-		MaxBadCallbacks: opts.MaxBadCallbacks,
+		RedirectURI:   c.cfg.RedirectURI,
+		State:         s.State,
+		Issuer:        m.Issuer,
+		RequireIssuer: m.AuthorizationResponseIssParameterSupported,
 		OnCallback: func(status int, reason string) {
 			a.emit(Event{Kind: EventCallback, Step: "callback", Status: status, Message: reason})
 		},
@@ -93,7 +92,7 @@ func (c *Client) SignInBrowser(ctx context.Context, opts BrowserOptions) (res *R
 	authURL := c.AuthorizeURL(m, s, opts.AuthParams)
 	a.emit(Event{Kind: EventAuthorizeURL, Step: "authorize", AuthorizeURL: authURL, Message: "open this URL in a browser to sign in"})
 	if err := opts.OpenBrowser(authURL); err != nil {
-		// Not fatal: the user can copy the URL (security.md A22).
+		// Not fatal: the user can copy the URL (case A22).
 		a.emit(Event{Kind: EventBrowserError, Step: "authorize", Err: err, Message: "the browser could not be opened; copy the authorize URL instead"})
 	}
 	a.emit(Event{Kind: EventWaiting, Step: "callback", Message: "waiting for the browser to return"})
@@ -102,7 +101,7 @@ func (c *Client) SignInBrowser(ctx context.Context, opts BrowserOptions) (res *R
 	if err != nil {
 		return nil, err
 	}
-	res, err = c.exchange(ctx, a.http, v, m, code, s)
+	res, err = c.exchange(ctx, a.http, v, m, code, s, opts.AuthParams)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package signin
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -25,13 +26,16 @@ func chromiumPath(t *testing.T) string {
 	return p
 }
 
-// TestBrowser_Chromium_EndToEnd uses the registered default redirect URI
-// http://localhost:3000/callback, so it binds port 3000 and must not run in parallel.
+// TestBrowser_Chromium_EndToEnd signs in with a real Chromium. Its redirect URI has the
+// app's form (http://localhost:PORT/callback) on a free port rather than 3000, which a
+// developer's own server may hold: PingOne and the sandbox accept any port on a loopback
+// redirect (RFC 8252 §7.3).
 func TestBrowser_Chromium_EndToEnd(t *testing.T) {
 	noLeaks(t)
 	path := chromiumPath(t)
-	e := startSandbox(t, DefaultRedirectURI)
-	c := e.client(t, func(c *Config) { c.RedirectURI = "" }) // default: localhost:3000
+	redirect, port := freeRedirect(t)
+	e := startSandbox(t, redirect)
+	c := e.client(t)
 
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(path),
@@ -109,7 +113,7 @@ func TestBrowser_Chromium_EndToEnd(t *testing.T) {
 	if out.err != nil {
 		t.Fatalf("Chromium: %v", out.err)
 	}
-	if !strings.HasPrefix(out.location, "http://localhost:3000/done") {
+	if !strings.HasPrefix(out.location, fmt.Sprintf("http://localhost:%d/done", port)) {
 		t.Fatalf("browser ended at %q", out.location)
 	}
 	// The code left the address bar (303 to /done), and the page says nothing secret.
@@ -123,5 +127,5 @@ func TestBrowser_Chromium_EndToEnd(t *testing.T) {
 
 	cancelBrowser()
 	cancelAlloc()
-	assertPortFree(t, 3000)
+	assertPortFree(t, port)
 }

@@ -3,9 +3,9 @@ package signin
 import "net/http"
 
 // The loopback listener's pages are constants: nothing from the request is ever written
-// into them (security.md A7), they load no resources and link nowhere (RFC 9700 §4.2.4).
+// into them (case A7), they load no resources and link nowhere (RFC 9700 §4.2.4).
 // The browser page stays neutral about success because the token exchange happens after
-// it is shown (security.md F7); the app shows the real result.
+// it is shown (case F7); the app shows the real result.
 const (
 	pageDone = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>PKCE Desk</title></head>
@@ -33,7 +33,7 @@ const (
 `
 )
 
-// writePage sends a static page with the headers of security.md A26.
+// writePage sends a static page with the headers of case A26.
 func writePage(w http.ResponseWriter, status int, page string) {
 	setPageHeaders(w.Header())
 	w.WriteHeader(status)

@@ -20,9 +20,10 @@ import (
 // DefaultRedirectURI is the loopback redirect URI PKCE Desk registers for its native app.
 const DefaultRedirectURI = "http://localhost:3000/callback"
 
-// DefaultMaxBadCallbacks is how many callbacks with a missing or wrong state an attempt
-// tolerates before it gives up (security.md A3).
-const DefaultMaxBadCallbacks = 5
+// defaultReadHeaderTimeout closes a connection that has not sent its request headers in
+// time, so a slowloris client cannot hold the port's goroutines and descriptors
+// (case A17).
+const defaultReadHeaderTimeout = 5 * time.Second
 
 // donePath is where a successful callback sends the browser (303), so the code leaves the
 // address bar and history (RFC 9700 §4.3.1, RFC 6749 §3.1.2.5).
@@ -40,18 +41,25 @@ type ReceiverOptions struct {
 	// authorization_response_iss_parameter_supported).
 	Issuer        string
 	RequireIssuer bool
-	// MaxBadCallbacks bounds callbacks with a missing or wrong state; 0 means
-	// DefaultMaxBadCallbacks.
-	MaxBadCallbacks int
 	// OnCallback, if set, is told about every request the listener answers (status and a
 	// short reason without any request data).
 	OnCallback func(status int, reason string)
+
+	// readHeaderTimeout and maxWaitingConns override defaultReadHeaderTimeout and
+	// defaultMaxWaitingConns; tests shorten them.
+	readHeaderTimeout time.Duration
+	maxWaitingConns   int
 }
 
 // Receiver is the loopback endpoint that receives one authorization response
 // (RFC 8252 §7.3). It listens on 127.0.0.1 and [::1] for the redirect URI's port, so a
 // browser resolving localhost to either address reaches us and no other program can
-// squat the second stack (security.md §3.1).
+// squat the second stack (case ).
+//
+// Only a response that carries the attempt's state can end the attempt. Anything else
+// on the port (a web page's <img> to /callback?error=access_denied, a port scan, the late
+// redirect of an earlier attempt) is answered and forgotten, however often it comes: the
+// attempt ends with the right state, a cancel, or its overall timeout.
 type Receiver struct {
 	handler   *callbackHandler
 	server    *http.Server
@@ -96,13 +104,18 @@ func parseLoopbackRedirect(uri string) (host string, port int, path string, err 
 
 // ListenLoopback binds the redirect URI's port on both loopback addresses and starts
 // serving. It must be called before the browser is opened, so the redirect can never
-// reach a closed port or a squatter (security.md A19/A20).
+// reach a closed port or a squatter (case A19/A20).
 func ListenLoopback(opts ReceiverOptions) (*Receiver, error) {
 	if opts.RedirectURI == "" {
 		opts.RedirectURI = DefaultRedirectURI
 	}
-	if opts.State == "" {
-		return nil, errors.New("signin: receiver needs a state value")
+	if opts.State == "" || !isVSChars(opts.State) {
+		// The state is compared with what comes back in the redirect, which can only
+		// carry printable ASCII (RFC 6749 Appendix A.5).
+		return nil, errors.New("signin: receiver needs a state value of printable ASCII")
+	}
+	if opts.readHeaderTimeout <= 0 {
+		opts.readHeaderTimeout = defaultReadHeaderTimeout
 	}
 	_, port, path, err := parseLoopbackRedirect(opts.RedirectURI)
 	if err != nil {
@@ -113,17 +126,19 @@ func ListenLoopback(opts ReceiverOptions) (*Receiver, error) {
 		return nil, err
 	}
 	h := newCallbackHandler(opts, port, path)
+	guard := newConnGuard(opts.maxWaitingConns)
 	r := &Receiver{
 		handler:   h,
 		listeners: listeners,
 		port:      port,
 		server: &http.Server{
 			Handler:           h,
-			ReadHeaderTimeout: 5 * time.Second,
+			ConnState:         guard.track,
+			ReadHeaderTimeout: opts.readHeaderTimeout,
 			ReadTimeout:       10 * time.Second,
 			WriteTimeout:      10 * time.Second,
 			IdleTimeout:       15 * time.Second,
-			// Go adds 4 KiB of slack; a 64 kB query gets 431 (security.md A14).
+			// Go adds 4 KiB of slack; a 64 kB query gets 431 (case A14).
 			MaxHeaderBytes: 16 << 10,
 			// The server's own log lines can quote request data; drop them.
 			ErrorLog: log.New(io.Discard, "", 0),
@@ -184,8 +199,9 @@ func (r *Receiver) Addrs() []net.Addr {
 	return out
 }
 
-// Wait blocks until the callback delivers a code or a final error, or ctx ends (then
-// the context's cause is returned).
+// Wait blocks until a callback with the attempt's state delivers a code or a final error,
+// or ctx ends (then the context's cause is returned). Requests without the right state
+// never make it return.
 func (r *Receiver) Wait(ctx context.Context) (code string, err error) {
 	select {
 	case res := <-r.handler.results:
@@ -226,7 +242,6 @@ type callbackHandler struct {
 	state         []byte
 	issuer        string
 	requireIssuer bool
-	maxBad        int
 	onCallback    func(int, string)
 
 	results    chan callbackResult // buffered 1; receives exactly one final result
@@ -235,7 +250,6 @@ type callbackHandler struct {
 	mu        sync.Mutex
 	finished  bool
 	completed bool
-	badHits   int
 	doneOnce  sync.Once
 }
 
@@ -249,17 +263,12 @@ func newCallbackHandler(opts ReceiverOptions, port int, path string) *callbackHa
 	if port == 80 {
 		hosts["localhost"], hosts["127.0.0.1"], hosts["[::1]"] = true, true, true
 	}
-	maxBad := opts.MaxBadCallbacks
-	if maxBad <= 0 {
-		maxBad = DefaultMaxBadCallbacks
-	}
 	return &callbackHandler{
 		path:          path,
 		allowedHosts:  hosts,
 		state:         []byte(opts.State),
 		issuer:        opts.Issuer,
 		requireIssuer: opts.RequireIssuer,
-		maxBad:        maxBad,
 		onCallback:    opts.OnCallback,
 		results:       make(chan callbackResult, 1),
 		doneServed:    make(chan struct{}),
@@ -293,7 +302,7 @@ func (h *callbackHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Exact path only: "/callback/", "//callback", "/callback;x" and encoded variants
-	// are different resources (security.md A11).
+	// are different resources (case A11).
 	if r.URL.RawPath != "" {
 		h.reply(w, http.StatusNotFound, pageNotFound, "unknown path")
 		return
@@ -331,29 +340,40 @@ func (h *callbackHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleCallback decides on one authorization response. Its order is deliberate: the
-// state is checked before anything else, so an error= or a code from anyone who does
-// not know the state cannot end or steer the attempt (security.md A2–A5).
+// state is checked first, in constant time, so an error= or a code from anyone who does
+// not know the state cannot end or steer the attempt (case A2–A5, A24). Requests
+// refused before the lock below leave the attempt exactly as it was: there is no counter
+// of bad hits, because any web page the user visits can send them and a count would let
+// it abort the sign-in. Without the state a response cannot be tied to this attempt
+// (RFC 6749 §10.12), so it is neither an answer nor a failure of it.
 func (h *callbackHandler) handleCallback(rawQuery string) (status int, page, reason string) {
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
-		return h.badHit("unparsable query")
+		return refused("unparsable query")
 	}
 	states := q["state"]
 	if len(states) != 1 || subtle.ConstantTimeCompare([]byte(states[0]), h.state) != 1 {
-		return h.badHit("missing or wrong state")
+		// A state with CR, LF, NUL or non-ASCII bytes ends here too: ours is printable
+		// ASCII (checked in ListenLoopback), so it cannot be equal.
+		return refused("missing or wrong state")
 	}
 	for _, name := range []string{"code", "error", "error_description", "iss"} {
 		if len(q[name]) > 1 {
-			// Parameter pollution: which code would be the real one? (security.md A9)
-			return h.badHit("duplicated parameter")
+			// Parameter pollution: which code would be the real one? (case A9)
+			return refused("duplicated parameter")
 		}
+	}
+	if code, ok := q["code"]; ok && !isVSChars(code[0]) {
+		// RFC 6749 Appendix A.11: a code is printable ASCII. Anything else is not
+		// PingOne's and must not reach the token request or a log line.
+		return refused("code outside printable ASCII")
 	}
 
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.completed || h.finished {
 		// State is single-use (RFC 9700 §4.2.4): a reload or a second tab never leads to
-		// a second exchange (security.md A10).
+		// a second exchange (case A10).
 		return http.StatusConflict, pageAlreadyDone, "already completed"
 	}
 
@@ -369,7 +389,7 @@ func (h *callbackHandler) handleCallback(rawQuery string) (status int, page, rea
 	}
 
 	if _, ok := q["error"]; ok {
-		// An error wins over a code sent alongside it (security.md A8).
+		// An error wins over a code sent alongside it (case A8).
 		aerr := &AuthorizationError{
 			Code:        cleanCode(q.Get("error")),
 			Description: cleanText(q.Get("error_description"), 300),
@@ -391,17 +411,20 @@ func (h *callbackHandler) handleCallback(rawQuery string) (status int, page, rea
 	return http.StatusSeeOther, "", "code received"
 }
 
-// badHit refuses a callback that does not prove knowledge of the state. The attempt keeps
-// waiting for the real browser, up to maxBad such hits.
-func (h *callbackHandler) badHit(reason string) (int, string, string) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.completed || h.finished {
-		return http.StatusBadRequest, pageBadRequest, reason
-	}
-	h.badHits++
-	if h.badHits >= h.maxBad {
-		h.finishLocked(callbackResult{err: ErrInterference})
-	}
+// refused answers a request that is not the attempt's authorization response. It touches
+// no state of the attempt, so no number of them can end or alter it.
+func refused(reason string) (int, string, string) {
 	return http.StatusBadRequest, pageBadRequest, reason
+}
+
+// isVSChars reports whether every byte of s is a VSCHAR (%x20-7E), the alphabet RFC 6749
+// Appendix A gives state and code. CR, LF, NUL, other control bytes, DEL and any
+// non-ASCII byte fail.
+func isVSChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }

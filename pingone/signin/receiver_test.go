@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -98,17 +99,26 @@ func TestCallback_A3_WrongState(t *testing.T) {
 	g.expectPending()
 }
 
-func TestCallback_A3_TooManyBadHitsEndsAttempt(t *testing.T) {
-	g := newRig(t, ReceiverOptions{MaxBadCallbacks: 3})
-	for i := range 3 {
-		g.get(fmt.Sprintf("/callback?code=c%d&state=bad", i))
+// No number of wrong-state callbacks ends the attempt: they are refused one by one and
+// the browser's real redirect afterwards is still the one Wait returns.
+func TestCallback_A3_ManyWrongStatesNeverEndTheAttempt(t *testing.T) {
+	var mu sync.Mutex
+	var statuses []int
+	g := newRig(t, ReceiverOptions{OnCallback: func(status int, _ string) {
+		mu.Lock()
+		statuses = append(statuses, status)
+		mu.Unlock()
+	}})
+	for i := range 20 {
+		if p := g.get(fmt.Sprintf("/callback?code=c%d&state=bad", i)); p.status != http.StatusBadRequest || p.body != pageBadRequest {
+			t.Fatalf("hit %d: status %d, want 400 with the static page", i, p.status)
+		}
 	}
-	if _, err := g.expectResult(); !errors.Is(err, ErrInterference) {
-		t.Fatalf("err = %v, want ErrInterference", err)
-	}
-	// The right state afterwards cannot revive the attempt.
-	if p := g.get("/callback?code=late&state=" + testState); p.status == http.StatusSeeOther {
-		t.Fatal("a code was accepted after the attempt failed")
+	g.expectPending()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(statuses) != 21 || statuses[20] != http.StatusSeeOther {
+		t.Fatalf("OnCallback saw %v, want 20 refusals and the 303", statuses)
 	}
 }
 

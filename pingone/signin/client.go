@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -19,7 +18,7 @@ import (
 // DefaultScopes are requested when Config.Scopes is empty.
 var DefaultScopes = []string{"openid", "profile", "email"}
 
-// DefaultHTTPTimeout bounds each HTTP request (security.md B11).
+// DefaultHTTPTimeout bounds each HTTP request (case B11).
 const DefaultHTTPTimeout = 30 * time.Second
 
 // Config describes the public client and its issuer.
@@ -225,6 +224,3 @@ func transportError(ctx context.Context, err error) error {
 	}
 	return pingone.NewNetworkError("", err)
 }
-
-// scopeString joins scopes the way the authorize request sends them.
-func scopeString(scopes []string) string { return strings.Join(scopes, " ") }

@@ -12,32 +12,27 @@ import (
 
 var (
 	// ErrTimedOut ends an attempt that did not complete within its overall timeout
-	// (security.md F1: the user closed the tab or never finished).
+	// (case F1: the user closed the tab or never finished).
 	ErrTimedOut = errors.New("signin: the sign-in was not completed in time")
 
-	// ErrSuperseded ends an attempt that a newer one replaced (security.md F3).
+	// ErrSuperseded ends an attempt that a newer one replaced (case F3).
 	ErrSuperseded = errors.New("signin: a newer sign-in replaced this one")
 
-	// ErrInterference ends a browser attempt after repeated callbacks with a missing or
-	// wrong state: something other than the browser is probing the loopback port
-	// (security.md A3).
-	ErrInterference = errors.New("signin: too many callbacks with a wrong or missing state; another program may be interfering")
-
 	// ErrMalformedCallback reports an authorization response with the right state but
-	// neither a code nor an error (RFC 6749 §4.1.2, security.md A1).
+	// neither a code nor an error (RFC 6749 §4.1.2, case A1).
 	ErrMalformedCallback = errors.New("signin: the authorization response carried neither a code nor an error")
 
 	// ErrMissingIDToken reports a token response without id_token although openid was
-	// requested (OIDC Core §3.1.3.3, security.md B6).
+	// requested (OIDC Core §3.1.3.3, case B6).
 	ErrMissingIDToken = errors.New("signin: the token response has no ID token")
 
 	// ErrMalformedResponse reports a server answer that could not be parsed. The body is
-	// deliberately not quoted: it may be a proxy page or contain tokens (security.md B7/B8).
+	// deliberately not quoted: it may be a proxy page or contain tokens (case B7/B8).
 	ErrMalformedResponse = errors.New("signin: the server returned a response that could not be read")
 )
 
 // PortInUseError means another program holds the loopback port of the redirect URI, so
-// the attempt was refused before the browser opened (RFC 8252 §8.3, security.md A19/A20).
+// the attempt was refused before the browser opened (RFC 8252 §8.3, case A19/A20).
 type PortInUseError struct {
 	Port    int
 	Address string // "127.0.0.1" or "::1"
@@ -81,7 +76,7 @@ func (e *AuthorizationError) Error() string {
 }
 
 // IssuerMismatchError reports an authorization response whose RFC 9207 iss parameter
-// names another issuer (mix-up attack, RFC 9700 §4.4, security.md A12/A13).
+// names another issuer (mix-up attack, RFC 9700 §4.4, case A12/A13).
 type IssuerMismatchError struct {
 	Expected string
 	Got      string // sanitised; empty when the parameter was required but missing
@@ -130,8 +125,9 @@ func (e *TokenError) Error() string {
 
 func (e *TokenError) Unwrap() error { return e.Err }
 
-// IDTokenRejectedError means the ID token failed verification. The tokens are discarded;
-// Report shows which checks failed.
+// IDTokenRejectedError means the ID token failed verification; Report shows which checks
+// failed. A sign-in discards the tokens. A refresh keeps them (PingOne has already
+// rotated the refresh token) and reports this error in Refreshed.IDTokenErr instead.
 type IDTokenRejectedError struct {
 	Report *token.Report
 	Err    error
@@ -149,6 +145,34 @@ type SubjectMismatchError struct{}
 
 func (*SubjectMismatchError) Error() string {
 	return "signin: userinfo sub does not match the ID token's sub"
+}
+
+// RefreshIdentityError means a refresh returned an ID token that does not describe the
+// signed-in user's original sign-in (OIDC Core §12.2: iss, sub, aud and azp must be the
+// same, and auth_time must still be the original sign-in time). Refresh discards the new
+// tokens; the user has to sign in again. The message names the claim, never its values.
+type RefreshIdentityError struct {
+	Claim string // "iss", "sub", "aud", "azp" or "auth_time"
+}
+
+func (e *RefreshIdentityError) Error() string {
+	var what string
+	switch e.Claim {
+	case "iss":
+		what = "it comes from another issuer"
+	case "sub":
+		what = "it is about another user"
+	case "aud":
+		what = "it is addressed to other applications"
+	case "azp":
+		what = "it names another requesting application (azp)"
+	case "auth_time":
+		what = "it gives an earlier sign-in time than the original"
+	default:
+		what = "it differs from the original ID token"
+	}
+	return "signin: the refreshed ID token does not match the signed-in user (" + e.Claim + "): " +
+		what + "; the new tokens were discarded, sign in again"
 }
 
 // InvalidCredentialsError is PingOne's answer to a wrong username or password. Message is
@@ -177,7 +201,7 @@ func (e *LockedOutError) Error() string {
 
 // BrowserRequiredError means the flow reached a step the redirectless engine does not
 // handle (MFA, consent, external IdP, ...); the user should use the browser sign-in
-// (RFC 9700 §2.4, security.md G2).
+// (RFC 9700 §2.4, case G2).
 type BrowserRequiredError struct {
 	Status string // PingOne flow status, e.g. OTP_REQUIRED
 }
@@ -187,7 +211,7 @@ func (e *BrowserRequiredError) Error() string {
 }
 
 // FlowExpiredError means PingOne no longer knows the flow (404 or expired); start a new
-// attempt with fresh PKCE values (security.md G3).
+// attempt with fresh PKCE values (case G3).
 type FlowExpiredError struct{}
 
 func (*FlowExpiredError) Error() string {
@@ -217,7 +241,7 @@ func (e *PasswordRejectedError) Error() string {
 }
 
 // UnsafeLinkError means a flow response pointed at a host other than the issuer's; the
-// link was not followed (security.md G4).
+// link was not followed (case G4).
 type UnsafeLinkError struct {
 	Link string // link name, e.g. "resumeUrl"
 }

@@ -45,13 +45,14 @@ type RedirectlessOptions struct {
 // RedirectlessFlow is one sign-in through PingOne's flow API (response_mode=pi.flow).
 // The app handles the password itself here, which RFC 9700 §2.4 discourages; it exists
 // for testing sign-on policies and falls back to the browser for anything beyond a
-// password (security.md G2). Passwords are only held for the duration of a call.
+// password (case G2). Passwords are only held for the duration of a call.
 type RedirectlessFlow struct {
 	c    *Client
 	a    *attempt
 	m    *Metadata
 	v    *token.Verifier
 	s    AttemptSecrets
+	auth url.Values // the extra authorize parameters; max_age is checked at the exchange
 	mu   sync.Mutex // one flow call at a time
 	cur  flowObject
 	done bool
@@ -91,7 +92,7 @@ func (f *flowObject) link(name string) string {
 // waiting for SubmitPassword. Call Close when abandoning it.
 func (c *Client) StartRedirectless(ctx context.Context, opts RedirectlessOptions) (*RedirectlessFlow, error) {
 	// One cookie jar per attempt: the ST session cookie of one flow must never be
-	// replayed into another (security.md G7).
+	// replayed into another (case G7).
 	jar, err := cookiejar.New(&cookiejar.Options{PublicSuffixList: publicsuffix.List})
 	if err != nil {
 		return nil, err
@@ -120,6 +121,7 @@ func (f *RedirectlessFlow) start(ctx context.Context, opts RedirectlessOptions) 
 	pkce := f.s
 	f.a.emit(Event{Kind: EventPKCE, Step: "pkce", PKCE: &pkce, Message: "fresh PKCE verifier, state and nonce for this attempt"})
 	f.m = m
+	f.auth = opts.AuthParams
 
 	// The authorize request as a form POST, as in Ping's NONE workflow (seed). The
 	// redirect_uri is sent although pi.flow does not redirect: it must be registered and
@@ -249,7 +251,7 @@ func (f *RedirectlessFlow) complete(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, f.fail(ctx, err)
 	}
-	res, err := f.c.exchange(ctx, f.a.http, f.v, f.m, code, f.s)
+	res, err := f.c.exchange(ctx, f.a.http, f.v, f.m, code, f.s, f.auth)
 	if err != nil {
 		return nil, f.fail(ctx, err)
 	}

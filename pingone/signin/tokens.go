@@ -58,7 +58,7 @@ func (r *Result) String() string {
 
 // oauthConfig is the x/oauth2 view of the client. AuthStyleInParams is explicit because
 // the default auto-detection first tries HTTP Basic and then re-sends the same code in
-// the body (security.md §2.2); a NONE client sends client_id in the body only.
+// the body (case ); a NONE client sends client_id in the body only.
 func (c *Client) oauthConfig(m *Metadata) *oauth2.Config {
 	return &oauth2.Config{
 		ClientID:    c.cfg.ClientID,
@@ -88,9 +88,41 @@ func authOptions(s AttemptSecrets, extra url.Values) []oauth2.AuthCodeOption {
 		if reservedAuthParams[k] || len(vs) == 0 {
 			continue
 		}
+		if k == "max_age" {
+			// Only a max_age the token check understands is sent, so what is asked
+			// for is also what is checked.
+			if _, ok := requestedMaxAge(extra); !ok {
+				continue
+			}
+		}
 		opts = append(opts, oauth2.SetAuthURLParam(k, vs[0]))
 	}
 	return opts
+}
+
+// maxMaxAge caps max_age at ten years: beyond it the value means "any sign-in" anyway, and
+// the cap keeps the duration arithmetic far from overflow.
+const maxMaxAge = 10 * 365 * 24 * time.Hour
+
+// requestedMaxAge returns the max_age authorize parameter (OIDC Core §3.1.2.1: seconds, a
+// non-negative integer) and whether a valid one is present.
+func requestedMaxAge(extra url.Values) (time.Duration, bool) {
+	vs := extra["max_age"]
+	if len(vs) == 0 || vs[0] == "" || len(vs[0]) > 10 {
+		return 0, false
+	}
+	var secs int64
+	for _, r := range vs[0] {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+		secs = secs*10 + int64(r-'0')
+	}
+	d := time.Duration(secs) * time.Second
+	if d > maxMaxAge {
+		return 0, false
+	}
+	return d, true
 }
 
 // AuthorizeURL builds the authorization request for one attempt (pingone-api.md §5.1).
@@ -99,8 +131,10 @@ func (c *Client) AuthorizeURL(m *Metadata, s AttemptSecrets, extra url.Values) s
 }
 
 // exchange redeems code exactly once and verifies the ID token. The code is never
-// retried, whatever the failure (RFC 6749 §10.5, security.md B1/B12).
-func (c *Client) exchange(ctx context.Context, hc *http.Client, v *token.Verifier, m *Metadata, code string, s AttemptSecrets) (*Result, error) {
+// retried, whatever the failure (RFC 6749 §10.5, case B1/B12).
+// extra is the attempt's additional authorize parameters: a max_age among them makes
+// auth_time part of the ID-token checklist (OIDC Core §3.1.2.1).
+func (c *Client) exchange(ctx context.Context, hc *http.Client, v *token.Verifier, m *Metadata, code string, s AttemptSecrets, extra url.Values) (*Result, error) {
 	octx := context.WithValue(pingone.WithStep(ctx, "token"), oauth2.HTTPClient, hc)
 	tok, err := c.oauthConfig(m).Exchange(octx, code, oauth2.VerifierOption(s.Verifier))
 	if err != nil {
@@ -113,11 +147,14 @@ func (c *Client) exchange(ctx context.Context, hc *http.Client, v *token.Verifie
 	if tokens.IDToken == "" {
 		return nil, ErrMissingIDToken
 	}
+	maxAge, maxAgeSent := requestedMaxAge(extra)
 	report, err := v.VerifyIDToken(pingone.WithStep(ctx, "jwks"), tokens.IDToken, token.Expect{
-		Issuer:      m.Issuer,
-		ClientID:    c.cfg.ClientID,
-		Nonce:       s.Nonce,
-		AccessToken: tokens.AccessToken,
+		Issuer:          m.Issuer,
+		ClientID:        c.cfg.ClientID,
+		Nonce:           s.Nonce,
+		AccessToken:     tokens.AccessToken,
+		MaxAgeRequested: maxAgeSent,
+		MaxAge:          maxAge,
 	})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -137,7 +174,7 @@ func subjectOf(r *token.Report) string {
 
 func tokensFrom(t *oauth2.Token) (Tokens, error) {
 	// RFC 6749 §7.1: the type is case-insensitive; a DPoP or unknown type would need
-	// handling this client does not have (security.md B10).
+	// handling this client does not have (case B10).
 	if !strings.EqualFold(t.TokenType, "bearer") {
 		return Tokens{}, fmt.Errorf("%w: token_type is not Bearer", ErrMalformedResponse)
 	}
@@ -157,7 +194,7 @@ func tokensFrom(t *oauth2.Token) (Tokens, error) {
 }
 
 // tokenError maps an x/oauth2 failure to a TokenError. RetrieveError.Body is never used
-// as text: it can be a proxy page or echo request data (security.md B8); it is only
+// as text: it can be a proxy page or echo request data (case B8); it is only
 // decoded into a typed error.
 func (c *Client) tokenError(ctx context.Context, op string, err error) error {
 	if ctx.Err() != nil {
@@ -204,57 +241,6 @@ func (c *Client) tokenError(ctx context.Context, op string, err error) error {
 		return &TokenError{Op: op, Err: fmt.Errorf("%w: no access_token", ErrMalformedResponse)}
 	}
 	return &TokenError{Op: op, Err: ErrMalformedResponse}
-}
-
-// Refreshed is the outcome of a refresh-token grant.
-type Refreshed struct {
-	Tokens Tokens
-	// Rotated reports that the server issued a new refresh token (RFC 9700 §4.14);
-	// Tokens.RefreshToken always holds the one to use next.
-	Rotated bool
-	// IDToken is the checklist of a new ID token, when the response carried one.
-	IDToken *token.Report
-}
-
-// Refresh redeems refreshToken (grant_type=refresh_token, client_id in the body).
-func (c *Client) Refresh(ctx context.Context, refreshToken string) (*Refreshed, error) {
-	if refreshToken == "" {
-		return nil, errors.New("signin: no refresh token")
-	}
-	m, err := c.metadata(ctx)
-	if err != nil {
-		return nil, err
-	}
-	octx := context.WithValue(pingone.WithStep(ctx, "refresh"), oauth2.HTTPClient, c.httpc)
-	// A token without an access token is "expired", so the source refreshes at once.
-	// x/oauth2 keeps the old refresh token when the response has none.
-	tok, err := c.oauthConfig(m).TokenSource(octx, &oauth2.Token{RefreshToken: refreshToken}).Token()
-	if err != nil {
-		return nil, c.tokenError(ctx, "refresh", err)
-	}
-	tokens, err := tokensFrom(tok)
-	if err != nil {
-		return nil, &TokenError{Op: "refresh", Err: err}
-	}
-	out := &Refreshed{
-		Tokens:  tokens,
-		Rotated: subtle.ConstantTimeCompare([]byte(tokens.RefreshToken), []byte(refreshToken)) != 1,
-	}
-	if tokens.IDToken != "" {
-		v, err := c.sharedVerifier(m)
-		if err != nil {
-			return nil, err
-		}
-		// OIDC Core §12.2: a refreshed ID token has no nonce to compare.
-		report, err := v.VerifyIDToken(pingone.WithStep(ctx, "jwks"), tokens.IDToken, token.Expect{
-			Issuer: m.Issuer, ClientID: c.cfg.ClientID, AccessToken: tokens.AccessToken,
-		})
-		if err != nil {
-			return nil, &IDTokenRejectedError{Report: report, Err: err}
-		}
-		out.IDToken = report
-	}
-	return out, nil
 }
 
 // UserInfo calls the userinfo endpoint with accessToken and checks that the response is

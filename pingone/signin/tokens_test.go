@@ -13,8 +13,8 @@ import (
 )
 
 // exchangeWithFault runs a redirectless sign-in whose token request meets fault, and
-// returns the error and how many token requests the sign-in made.
-func exchangeWithFault(t *testing.T, fault sandbox.Fault, mutate ...func(*Config)) (error, int) {
+// returns how many token requests the sign-in made and the error.
+func exchangeWithFault(t *testing.T, fault sandbox.Fault, mutate ...func(*Config)) (int, error) {
 	t.Helper()
 	e := startSandbox(t, otherRedirect)
 	fault.Method, fault.PathContains = http.MethodPost, "/as/token"
@@ -24,12 +24,12 @@ func exchangeWithFault(t *testing.T, fault sandbox.Fault, mutate ...func(*Config
 	if err == nil {
 		t.Fatal("sign-in succeeded despite the fault")
 	}
-	return err, e.srv.Requests(http.MethodPost, "/as/token") - before
+	return e.srv.Requests(http.MethodPost, "/as/token") - before, err
 }
 
 func TestToken_B1_InvalidGrantNotRetried(t *testing.T) {
 	noLeaks(t)
-	err, n := exchangeWithFault(t, sandbox.Fault{Times: 1, Status: 400,
+	n, err := exchangeWithFault(t, sandbox.Fault{Times: 1, Status: 400,
 		Body: `{"error":"invalid_grant","error_description":"The authorization code is invalid or expired."}`})
 	var te *TokenError
 	var oe *pingone.OAuthError
@@ -52,7 +52,7 @@ func TestToken_B7_MalformedResponses(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			noLeaks(t)
-			err, n := exchangeWithFault(t, sandbox.Fault{Times: 1, Status: 200, Body: body})
+			n, err := exchangeWithFault(t, sandbox.Fault{Times: 1, Status: 200, Body: body})
 			if n != 1 {
 				t.Fatalf("%d token requests", n)
 			}
@@ -72,7 +72,7 @@ func TestToken_B8_HTMLPageInsteadOfJSON(t *testing.T) {
 	for _, status := range []int{200, 403, 502} {
 		t.Run(http.StatusText(status), func(t *testing.T) {
 			noLeaks(t)
-			err, n := exchangeWithFault(t, sandbox.Fault{Times: 1, Status: status, Body: page, ContentType: "text/html"})
+			n, err := exchangeWithFault(t, sandbox.Fault{Times: 1, Status: status, Body: page, ContentType: "text/html"})
 			if n != 1 {
 				t.Fatalf("%d token requests", n)
 			}
@@ -167,7 +167,7 @@ func TestToken_B13_RateLimitedRetryAfter(t *testing.T) {
 	}{{"30", 30 * time.Second}, {"", 0}} {
 		t.Run("Retry-After="+tc.header, func(t *testing.T) {
 			noLeaks(t)
-			err, n := exchangeWithFault(t, sandbox.Fault{Times: 1, Status: 429, RetryAfter: tc.header,
+			n, err := exchangeWithFault(t, sandbox.Fault{Times: 1, Status: 429, RetryAfter: tc.header,
 				Body: `{"error":"temporarily_unavailable","error_description":"Too many requests"}`})
 			var te *TokenError
 			if !errors.As(err, &te) || te.RetryAfter != tc.want {
@@ -205,15 +205,15 @@ func TestToken_RefreshUserinfoIntrospectRevokeSignoff(t *testing.T) {
 		t.Fatalf("userinfo for another subject: err = %v, want SubjectMismatchError", err)
 	}
 
-	ref, err := c.Refresh(ctx, res.Tokens.RefreshToken)
+	ref, err := c.Refresh(ctx, res.Tokens.RefreshToken, res.IDToken.Token)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !ref.Rotated || ref.Tokens.RefreshToken == res.Tokens.RefreshToken || ref.Tokens.AccessToken == "" {
 		t.Fatalf("refresh did not rotate: rotated=%v", ref.Rotated)
 	}
-	if ref.IDToken != nil && !ref.IDToken.OK() {
-		t.Fatal("refreshed ID token not verified")
+	if ref.IDToken == nil || !ref.IDToken.OK() || !ref.Verified() {
+		t.Fatal("refreshed ID token missing or not verified")
 	}
 	in, err := c.Introspect(ctx, ref.Tokens.AccessToken, "access_token")
 	if err != nil || in["active"] != true {
@@ -228,7 +228,7 @@ func TestToken_RefreshUserinfoIntrospectRevokeSignoff(t *testing.T) {
 	}
 
 	// The old refresh token is spent (replay protection) → typed invalid_grant.
-	_, err = c.Refresh(ctx, res.Tokens.RefreshToken)
+	_, err = c.Refresh(ctx, res.Tokens.RefreshToken, res.IDToken.Token)
 	var oe *pingone.OAuthError
 	if !errors.As(err, &oe) || oe.Code != "invalid_grant" {
 		t.Fatalf("reused refresh token: err = %v, want invalid_grant", err)

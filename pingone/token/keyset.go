@@ -3,11 +3,9 @@ package token
 import (
 	"context"
 	"crypto/rsa"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"net/url"
@@ -43,10 +41,14 @@ type KeySetOptions struct {
 	// no cookie jar, so the JWKS host stays pinned. Nil means a client with a
 	// 15-second timeout.
 	HTTPClient *http.Client
-	// MinRefreshInterval is the least time between two fetches. A token
-	// naming an unknown kid triggers at most one fetch per interval, so a
+	// MinRefreshInterval bounds refetches. Once keys are cached, a kid not
+	// seen before is refetched at once, so a key PingOne has just rotated in
+	// is picked up on its first token (OIDC Core §10.1.1); but at most one
+	// such refetch happens per interval, and a kid that a fetch already
+	// looked for in vain is not fetched for again within the interval, so a
 	// stream of tokens with random kids cannot turn into a request storm
-	// (go-oidc#482). Default 1 minute.
+	// (go-oidc#482). Before any fetch has succeeded, fetches are at least one
+	// interval apart, so a failing endpoint is not hammered. Default 1 minute.
 	MinRefreshInterval time.Duration
 	// MaxBytes caps the JWKS response body. Default 256 KiB.
 	MaxBytes int64
@@ -80,6 +82,11 @@ type KeySet struct {
 	lastErr   error // outcome of the latest fetch, repeated while rate limited
 	lastFetch time.Time
 	fetches   int
+	// lastRefetch is when the cached set was last refetched for an unknown
+	// kid (zero: never); misses holds the kids such a fetch looked for in
+	// vain, with the time, for the rate limit on repeats.
+	lastRefetch time.Time
+	misses      map[string]time.Time
 }
 
 // NewKeySet returns a KeySet for jwksURL. The URL must be https, except for
@@ -111,6 +118,7 @@ func NewKeySet(jwksURL string, opts KeySetOptions) (*KeySet, error) {
 		fetching: make(chan struct{}, 1),
 		keys:     map[string]*rsa.PublicKey{},
 		skipped:  map[string]string{},
+		misses:   map[string]time.Time{},
 	}
 	if k.interval <= 0 {
 		k.interval = defaultRefreshInterval
@@ -154,14 +162,15 @@ func (k *KeySet) Fetches() int {
 }
 
 // Key returns the RS256 verification key with the given kid. If it is not
-// cached, the set is refetched — unless a fetch already happened within
-// MinRefreshInterval, in which case the kid is reported unknown without any
-// request.
+// cached, the set is refetched at once, within the limits described at
+// KeySetOptions.MinRefreshInterval; when a limit applies, the kid is reported
+// unknown without any request.
 func (k *KeySet) Key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
 	if key, ok := k.cached(kid); ok {
 		return key, nil
 	}
-	if err := k.refreshIfAllowed(ctx, func() bool { _, ok := k.cached(kid); return ok }); err != nil {
+	found := func() bool { _, ok := k.cached(kid); return ok }
+	if err := k.refreshIfAllowed(ctx, kid, found); err != nil {
 		return nil, err
 	}
 	if key, ok := k.cached(kid); ok {
@@ -183,7 +192,7 @@ func (k *KeySet) all(ctx context.Context) ([]*rsa.PublicKey, error) {
 	fetched := k.fetched
 	k.mu.Unlock()
 	if !fetched {
-		if err := k.refreshIfAllowed(ctx, func() bool {
+		if err := k.refreshIfAllowed(ctx, "", func() bool {
 			k.mu.Lock()
 			defer k.mu.Unlock()
 			return k.fetched
@@ -207,9 +216,11 @@ func (k *KeySet) cached(kid string) (*rsa.PublicKey, bool) {
 }
 
 // refreshIfAllowed fetches the set unless done() already holds after waiting
-// for a concurrent fetch, or the rate limit forbids it. It returns an error
-// only when a fetch was made and failed.
-func (k *KeySet) refreshIfAllowed(ctx context.Context, done func() bool) error {
+// for a concurrent fetch, or a rate limit forbids it. kid is the key being
+// looked for ("" for a lookup without kid). It returns an error only when a
+// fetch was made and failed, or (while rate limited) when the latest fetch
+// failed.
+func (k *KeySet) refreshIfAllowed(ctx context.Context, kid string, done func() bool) error {
 	select {
 	case k.fetching <- struct{}{}:
 	case <-ctx.Done():
@@ -222,7 +233,8 @@ func (k *KeySet) refreshIfAllowed(ctx context.Context, done func() bool) error {
 	}
 	k.mu.Lock()
 	now := k.now()
-	if k.fetches > 0 && now.Sub(k.lastFetch) < k.interval {
+	refetch := k.fetched
+	if !k.allowedLocked(now, kid) {
 		err := k.lastErr
 		k.mu.Unlock()
 		return err
@@ -231,6 +243,9 @@ func (k *KeySet) refreshIfAllowed(ctx context.Context, done func() bool) error {
 	// asked at most once per interval.
 	k.fetches++
 	k.lastFetch = now
+	if refetch {
+		k.lastRefetch = now
+	}
 	k.mu.Unlock()
 
 	keys, order, skipped, err := k.fetch(ctx)
@@ -250,8 +265,46 @@ func (k *KeySet) refreshIfAllowed(ctx context.Context, done func() bool) error {
 	// Replace, not merge: a key PingOne has retired disappears from the
 	// cache at the next successful fetch.
 	k.keys, k.order, k.skipped, k.fetched, k.lastErr = keys, order, skipped, true, err
+	if _, ok := keys[kid]; kid != "" && !ok {
+		k.noteMissLocked(kid, now)
+	}
 	k.mu.Unlock()
 	return err
+}
+
+// allowedLocked applies the rate limits of KeySetOptions.MinRefreshInterval;
+// k.mu must be held.
+func (k *KeySet) allowedLocked(now time.Time, kid string) bool {
+	if !k.fetched {
+		// Nothing usable cached yet: the first fetch, or retries of a failing
+		// one, at most once per interval.
+		return k.fetches == 0 || now.Sub(k.lastFetch) >= k.interval
+	}
+	if at, ok := k.misses[kid]; ok && now.Sub(at) < k.interval {
+		return false // a fetch just looked for this kid and did not find it
+	}
+	if _, ok := k.skipped[kid]; ok && now.Sub(k.lastFetch) < k.interval {
+		return false // published, but unusable: the latest fetch saw it
+	}
+	if !k.lastRefetch.IsZero() && now.Sub(k.lastRefetch) < k.interval {
+		return false // one refetch per interval, however many new kids arrive
+	}
+	if k.lastErr != nil && now.Sub(k.lastFetch) < k.interval {
+		return false // the endpoint just failed; give it an interval
+	}
+	return true
+}
+
+// noteMissLocked remembers that a fresh fetch did not contain kid. Entries
+// are added at most once per fetch, and stale ones are dropped here, so the
+// map stays small. k.mu must be held.
+func (k *KeySet) noteMissLocked(kid string, now time.Time) {
+	for id, at := range k.misses {
+		if now.Sub(at) >= k.interval {
+			delete(k.misses, id)
+		}
+	}
+	k.misses[kid] = now
 }
 
 func (k *KeySet) fetch(ctx context.Context) (map[string]*rsa.PublicKey, []*rsa.PublicKey, map[string]string, error) {
@@ -299,95 +352,4 @@ func describeFetchError(err error) error {
 		}
 	}
 	return errors.New("the JWKS endpoint could not be reached")
-}
-
-// jwk holds the members of RFC 7517 §4 and RFC 7518 §6.3.1 we look at.
-type jwk struct {
-	Kty    string   `json:"kty"`
-	Use    string   `json:"use"`
-	Alg    string   `json:"alg"`
-	Kid    string   `json:"kid"`
-	KeyOps []string `json:"key_ops"`
-	N      string   `json:"n"`
-	E      string   `json:"e"`
-}
-
-func parseJWKS(body []byte) (map[string]*rsa.PublicKey, []*rsa.PublicKey, map[string]string, error) {
-	var doc struct {
-		Keys []json.RawMessage `json:"keys"`
-	}
-	if err := json.Unmarshal(body, &doc); err != nil {
-		return nil, nil, nil, errors.New("the JWKS response is not valid JSON")
-	}
-	keys := map[string]*rsa.PublicKey{}
-	skipped := map[string]string{}
-	var order []*rsa.PublicKey
-	for _, raw := range doc.Keys {
-		var j jwk
-		if err := json.Unmarshal(raw, &j); err != nil {
-			continue // one broken entry must not take the good keys down
-		}
-		pub, why := j.rsaVerificationKey()
-		if why != "" {
-			if _, good := keys[j.Kid]; j.Kid != "" && !good && skipped[j.Kid] == "" {
-				skipped[j.Kid] = why
-			}
-			continue
-		}
-		if j.Kid != "" {
-			if _, dup := keys[j.Kid]; dup {
-				// Two usable keys claiming one kid: the first wins,
-				// deterministically.
-				continue
-			}
-			keys[j.Kid] = pub
-			delete(skipped, j.Kid)
-		}
-		order = append(order, pub)
-	}
-	return keys, order, skipped, nil
-}
-
-// rsaVerificationKey returns the key, or a plain-language reason it is not
-// usable for RS256 signature verification.
-func (j *jwk) rsaVerificationKey() (*rsa.PublicKey, string) {
-	if j.Kty != "RSA" {
-		return nil, "it is not an RSA key"
-	}
-	if j.Use != "" && j.Use != "sig" {
-		return nil, "it is marked for encryption, not signing"
-	}
-	if j.Alg != "" && j.Alg != "RS256" {
-		// RFC 8725 §3.1: one key, one algorithm.
-		return nil, "it is marked for the " + truncate(j.Alg, 16) + " algorithm, not RS256"
-	}
-	if len(j.KeyOps) > 0 && !contains(j.KeyOps, "verify") {
-		return nil, "it is not marked for signature verification"
-	}
-	nb, err := decodeSegment(j.N)
-	if err != nil {
-		return nil, "its modulus is not valid base64url"
-	}
-	eb, err := decodeSegment(j.E)
-	if err != nil || len(eb) > 4 {
-		return nil, "its exponent is not valid"
-	}
-	n := new(big.Int).SetBytes(nb)
-	e := new(big.Int).SetBytes(eb)
-	if !e.IsInt64() || e.Int64() < 3 || e.Int64() > 1<<31-1 || e.Bit(0) == 0 {
-		return nil, "its exponent is not valid"
-	}
-	if n.BitLen() < minRSABits {
-		return nil, fmt.Sprintf("it is too weak (%d-bit RSA; at least %d bits are required)", n.BitLen(), minRSABits)
-	}
-	return &rsa.PublicKey{N: n, E: int(e.Int64())}, ""
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

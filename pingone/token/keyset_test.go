@@ -49,7 +49,7 @@ func TestNewKeySet_URLRules(t *testing.T) {
 	}
 }
 
-func TestKeySet_C4_RandomKidsAtMostOneFetchPerInterval(t *testing.T) {
+func TestKeySet_C4_RandomKidsAtMostOneRefetchPerInterval(t *testing.T) {
 	clock := newClock(t0)
 	srv := newJWKSServer(t, rsaJWK("k1", &mainKey(t).PublicKey))
 	ks := newTestKeySet(t, srv, clock, KeySetOptions{MinRefreshInterval: time.Minute})
@@ -58,7 +58,9 @@ func TestKeySet_C4_RandomKidsAtMostOneFetchPerInterval(t *testing.T) {
 	if _, err := ks.Key(ctx, "k1"); err != nil {
 		t.Fatal(err)
 	}
-	for round, want := range []int{1, 2, 3} {
+	// The initial fetch, then one refetch per interval however many new kids
+	// arrive: the first random kid of each round refetches, the other 99 not.
+	for round, want := range []int{2, 3, 4} {
 		for i := 0; i < 100; i++ {
 			_, err := ks.Key(ctx, fmt.Sprintf("random-%d-%d", round, i))
 			if !errors.Is(err, ErrUnknownKey) {
@@ -107,12 +109,15 @@ func TestKeySet_C4_ConcurrentUnknownKids(t *testing.T) {
 	for err := range errs {
 		t.Errorf("known kid failed under concurrency: %v", err)
 	}
-	if got := srv.hits.Load(); got != 1 {
-		t.Fatalf("%d JWKS requests from 64 concurrent lookups, want 1", got)
+	// The first fetch, and one refetch for the first unknown kid after it.
+	if got := srv.hits.Load(); got != 2 {
+		t.Fatalf("%d JWKS requests from 64 concurrent lookups, want 2", got)
 	}
 }
 
-func TestKeySet_C6_RotationAfterInterval(t *testing.T) {
+// A key rotated in shortly after the last fetch is picked up on its first
+// token, without waiting for the interval (OIDC Core §10.1.1).
+func TestKeySet_C6_NewKidFetchedAtOnce(t *testing.T) {
 	clock := newClock(t0)
 	srv := newJWKSServer(t, rsaJWK("k1", &mainKey(t).PublicKey))
 	ks := newTestKeySet(t, srv, clock, KeySetOptions{MinRefreshInterval: 30 * time.Second})
@@ -121,20 +126,66 @@ func TestKeySet_C6_RotationAfterInterval(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.setKeys(rsaJWK("k2", &rotatedKey(t).PublicKey))
-	clock.Advance(29 * time.Second)
-	if _, err := ks.Key(ctx, "k2"); !errors.Is(err, ErrUnknownKey) {
-		t.Fatalf("inside the interval: err = %v", err)
-	}
-	clock.Advance(time.Second)
+	clock.Advance(2 * time.Second)
 	key, err := ks.Key(ctx, "k2")
 	if err != nil {
-		t.Fatalf("after the interval: %v", err)
+		t.Fatalf("rotated kid inside the interval: %v", err)
 	}
 	if key.N.Cmp(rotatedKey(t).N) != 0 {
 		t.Fatal("wrong key returned for k2")
 	}
+	if got := ks.Fetches(); got != 2 {
+		t.Fatalf("fetches = %d, want 2 (initial + one refetch)", got)
+	}
+	// Replace, not merge: the retired key is gone, and asking for it does
+	// not fetch again inside the interval.
 	if _, err := ks.Key(ctx, "k1"); !errors.Is(err, ErrUnknownKey) {
 		t.Fatalf("retired key still served: %v", err)
+	}
+	if got := ks.Fetches(); got != 2 {
+		t.Fatalf("fetches = %d after asking for the retired key, want still 2", got)
+	}
+}
+
+// A kid that a fetch already looked for and did not find does not fetch
+// again inside the interval, even when no refetch has been spent yet; a kid
+// never looked for still does.
+func TestKeySet_C4_RepeatedUnknownKidNotRefetchedWithinInterval(t *testing.T) {
+	clock := newClock(t0)
+	srv := newJWKSServer(t, rsaJWK("k1", &mainKey(t).PublicKey))
+	ks := newTestKeySet(t, srv, clock, KeySetOptions{MinRefreshInterval: time.Minute})
+	ctx := context.Background()
+
+	// The first lookup names an unknown kid: the initial fetch looks for it.
+	if _, err := ks.Key(ctx, "gone"); !errors.Is(err, ErrUnknownKey) {
+		t.Fatalf("err = %v, want ErrUnknownKey", err)
+	}
+	for i := 0; i < 20; i++ {
+		clock.Advance(2 * time.Second) // 40 s: inside the interval
+		if _, err := ks.Key(ctx, "gone"); !errors.Is(err, ErrUnknownKey) {
+			t.Fatalf("repeat %d: err = %v, want ErrUnknownKey", i, err)
+		}
+	}
+	if got := srv.hits.Load(); got != 1 {
+		t.Fatalf("repeats of one unknown kid made %d requests, want 1", got)
+	}
+
+	// A kid never looked for still refetches at once (and finds the new key).
+	srv.setKeys(rsaJWK("k1", &mainKey(t).PublicKey), rsaJWK("k2", &rotatedKey(t).PublicKey))
+	if _, err := ks.Key(ctx, "k2"); err != nil {
+		t.Fatalf("new kid: %v", err)
+	}
+	if got := srv.hits.Load(); got != 2 {
+		t.Fatalf("%d requests, want 2", got)
+	}
+
+	// Once the interval has passed, the old unknown kid may be looked for again.
+	clock.Advance(time.Minute)
+	if _, err := ks.Key(ctx, "gone"); !errors.Is(err, ErrUnknownKey) {
+		t.Fatalf("err = %v", err)
+	}
+	if got := srv.hits.Load(); got != 3 {
+		t.Fatalf("%d requests after the interval, want 3", got)
 	}
 }
 

@@ -45,6 +45,12 @@ type Expect struct {
 	// TrustedAudiences lists audiences besides ClientID that may appear in
 	// aud (rule 3: reject a token naming audiences the client does not trust).
 	TrustedAudiences []string
+	// MaxAgeRequested says the authorization request carried max_age, whose
+	// value is MaxAge (zero is a valid max_age). The token must then carry
+	// auth_time, no older than MaxAge plus the leeway (OIDC Core §3.1.2.1,
+	// §3.1.3.7 rule 13). Without it, auth_time is shown but not required.
+	MaxAgeRequested bool
+	MaxAge          time.Duration
 }
 
 // VerifierOptions configures a Verifier.
@@ -125,10 +131,11 @@ var checkTitles = map[string]string{
 	CheckAtHash:    "Access-token hash",
 	CheckCHash:     "Authorization-code hash",
 	CheckSub:       "Subject (user)",
+	CheckAuthTime:  "Sign-in time",
 }
 
 var (
-	idTokenChecks     = []string{CheckFormat, CheckAlg, CheckTyp, CheckSignature, CheckIss, CheckAud, CheckAzp, CheckExp, CheckIat, CheckNbf, CheckNonce, CheckAtHash, CheckCHash, CheckSub}
+	idTokenChecks     = []string{CheckFormat, CheckAlg, CheckTyp, CheckSignature, CheckIss, CheckAud, CheckAzp, CheckExp, CheckIat, CheckNbf, CheckNonce, CheckAtHash, CheckCHash, CheckSub, CheckAuthTime}
 	accessTokenChecks = []string{CheckFormat, CheckAlg, CheckTyp, CheckSignature, CheckIss, CheckAud, CheckExp}
 )
 
@@ -160,6 +167,7 @@ func (v *Verifier) VerifyIDToken(ctx context.Context, raw string, exp Expect) (*
 		checkHalfHash(d, CheckAtHash, exp.AccessToken, "access token"),
 		checkHalfHash(d, CheckCHash, exp.Code, "authorization code"),
 		checkSub(d),
+		v.checkAuthTime(d, now, exp),
 	)
 	return rep, rep.err("ID token", nil)
 }

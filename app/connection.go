@@ -169,19 +169,20 @@ type ConnectionReport struct {
 
 // TestConnection gets a worker token and counts the target environment's applications.
 // A failure is returned as a *Problem that says, in plain words, which part is wrong
-// (secret, role, region or environment, network, proxy) and what to do.
+// (secret, role, region or environment, network, proxy) and what to do; its FieldErrors
+// name the form fields to correct, when a field is to blame.
 func (d *Desk) TestConnection(ctx context.Context) (*ConnectionReport, error) {
 	start := d.now()
 	c, err := d.connect(ctx)
 	if err != nil {
-		return nil, explainAt("", err)
+		return nil, explainConnection("", d.ActiveProfile(), err)
 	}
 	if _, err := c.mgmt.Token(ctx); err != nil {
-		return nil, explainAt(stepToken, err)
+		return nil, explainConnection(stepToken, c.profile, err)
 	}
 	apps, err := c.mgmt.ListApplications(pingone.WithStep(ctx, "test-connection"), c.profile.TargetEnvironmentID)
 	if err != nil {
-		return nil, explainAt(stepList, err)
+		return nil, explainConnection(stepList, c.profile, err)
 	}
 	return &ConnectionReport{
 		Profile:      c.profile,

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -49,31 +51,48 @@ func TestConnectionFailuresInPlainWords(t *testing.T) {
 		mod    func(*Profile)
 		secret string
 		fault  *sandbox.Fault
-		want   string // in the Problem's title
-		remedy string // in its remedy
+		want   string   // in the Problem's title
+		remedy string   // in its remedy
+		fields []string // the form fields it marks
 		check  func(t *testing.T, err error)
 	}{
 		{name: "wrong secret", secret: "wrong-secret", want: "client ID or secret", remedy: "secret",
+			fields: []string{FieldWorkerClientID, FieldWorkerSecret},
 			check: func(t *testing.T, err error) {
 				var oe *pingone.OAuthError
 				if !errors.As(err, &oe) || oe.Code != "invalid_client" {
 					t.Fatalf("cause = %v, want invalid_client", err)
 				}
 			}},
-		{name: "wrong admin environment", mod: func(p *Profile) { p.AdminEnvironmentID = otherEnv }, want: "worker's environment", remedy: "region"},
-		{name: "wrong target environment", mod: func(p *Profile) { p.TargetEnvironmentID = otherEnv }, want: "target environment", remedy: "target environment ID"},
+		{name: "wrong admin environment", mod: func(p *Profile) { p.AdminEnvironmentID = otherEnv }, want: "worker's environment", remedy: "region",
+			fields: []string{FieldAdminEnvironmentID}},
+		{name: "wrong target environment", mod: func(p *Profile) { p.TargetEnvironmentID = otherEnv }, want: "target environment", remedy: "target environment ID",
+			fields: []string{FieldTargetEnvironmentID}},
 		{name: "missing role", fault: &sandbox.Fault{Method: "GET", PathContains: "/applications", Status: 403,
 			Body: `{"id":"e1","code":"ACCESS_FAILED","message":"Access denied.","details":[{"code":"INSUFFICIENT_PERMISSIONS","message":"no role"}]}`},
 			want: "lacks a role", remedy: "Client Application Developer"},
 		{name: "proxy page", fault: &sandbox.Fault{Method: "POST", PathContains: "/as/token", Status: 200, ContentType: "text/html", Body: html},
-			want: "Something other than PingOne", remedy: "proxy",
+			want: "Something other than PingOne answered at 127.0.0.1:", remedy: "proxy", fields: []string{FieldAuthBaseURL},
 			check: func(t *testing.T, err error) {
 				if strings.Contains(err.Error(), "hotel") || strings.Contains(Explain(err).Detail(), "hotel") {
 					t.Fatal("the proxy page's body was echoed")
 				}
 			}},
 		{name: "offline", mod: func(p *Profile) { p.AuthBaseURL = "http://127.0.0.1:1"; p.APIBaseURL = "http://127.0.0.1:1/v1" },
-			want: "Cannot reach PingOne", remedy: "online"},
+			want: "Cannot reach 127.0.0.1:1", remedy: "online", fields: []string{FieldAuthBaseURL}},
+		// Defect 8: a wrong host's 5xx is not PingOne's server error.
+		{name: "other service's 5xx", fault: &sandbox.Fault{Method: "GET", PathContains: "/applications", Status: 503,
+			Body: `{"timestamp":"2026-04-20T12:00:00Z","status":503,"error":"Service Unavailable","path":"/v1/environments"}`},
+			want: "Something other than PingOne answered at 127.0.0.1:", remedy: "region", fields: []string{FieldAPIBaseURL},
+			check: func(t *testing.T, err error) {
+				if strings.Contains(Explain(err).Title, "server error") {
+					t.Fatal("a non-PingOne answer is blamed on PingOne")
+				}
+			}},
+		{name: "host does not resolve (F5)", mod: func(p *Profile) {
+			p.AuthBaseURL = "https://auth.pingone.invalid"
+			p.APIBaseURL = "https://api.pingone.invalid/v1"
+		}, want: "Cannot reach auth.pingone.invalid", remedy: "spelled right", fields: []string{FieldAuthBaseURL}},
 		{name: "rate limited", fault: &sandbox.Fault{Method: "GET", PathContains: "/applications", Status: 429, RetryAfter: "120",
 			Body: `{"id":"e2","code":"REQUEST_LIMITED","message":"Too many requests."}`},
 			want: "rate", remedy: "2 minutes"},
@@ -108,7 +127,17 @@ func TestConnectionFailuresInPlainWords(t *testing.T) {
 			if !strings.Contains(pr.Title, tc.want) || !strings.Contains(pr.Remedy, tc.remedy) {
 				t.Fatalf("problem = %q / %q, want %q / %q (cause %v)", pr.Title, pr.Remedy, tc.want, tc.remedy, pr.Err)
 			}
-			assertNoCanary(t, "problem", pr.Title+pr.Remedy+pr.Detail())
+			var got []string
+			for k := range pr.FieldErrors() {
+				got = append(got, k)
+			}
+			slices.Sort(got)
+			want := slices.Clone(tc.fields)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Fatalf("fields = %v, want %v", pr.FieldErrors(), tc.fields)
+			}
+			assertNoCanary(t, "problem", pr.Title+pr.Remedy+pr.Detail()+fmt.Sprint(pr.FieldErrors()))
 			assertNoCanary(t, "transcript", transcriptText(d))
 			if tc.check != nil {
 				tc.check(t, err)

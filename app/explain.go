@@ -19,9 +19,16 @@ type Problem struct {
 	Title  string
 	Remedy string
 	Err    error
+	// Fields maps the form fields the problem concerns (the Field* names of Profile) to a
+	// short message for each; nil when no field is to blame. Set by TestConnection.
+	Fields map[string]string
 }
 
 func (p *Problem) Error() string { return p.Title }
+
+// FieldErrors is Fields, like (*ValidationError).FieldErrors, so a form marks both the
+// same way.
+func (p *Problem) FieldErrors() map[string]string { return p.Fields }
 
 func (p *Problem) Unwrap() error { return p.Err }
 
@@ -37,6 +44,13 @@ func (p *Problem) Detail() string {
 // as it is; nil gives nil.
 func Explain(err error) *Problem {
 	return explainAt("", err)
+}
+
+// selfExplained is an error of this package that carries its own plain words
+// (*RedirectUnusableError, *SignInElsewhereError).
+type selfExplained interface {
+	error
+	explain() (title, remedy string)
 }
 
 // Steps of a connection, used to tell "wrong admin environment" from "wrong target".
@@ -66,7 +80,17 @@ func explainAt(step string, err error) *Problem {
 		vfe  *token.VerifyError
 		pire *signin.PortInUseError
 	)
+	// Token-endpoint answers mean something else during a sign-in than for the worker.
+	if tke := (*signin.TokenError)(nil); errors.As(err, &tke) {
+		if p := explainExchange(tke, mk); p != nil {
+			return p
+		}
+	}
+	var se selfExplained
+	var nte *pingone.NameTakenError
 	switch {
+	case errors.As(err, &se):
+		return mk(se.explain())
 	case errors.As(err, &ke):
 		return mk(capitalise(ke.Error())+".", ke.Remedy())
 	case errors.As(err, &ve):
@@ -90,6 +114,9 @@ func explainAt(step string, err error) *Problem {
 			"Refresh the application list before trying again, so it is not created twice.")
 	case errors.Is(err, pingone.ErrNotCreated):
 		return mk("The application was not created: the connection dropped.", "Trying again is safe.")
+	case errors.As(err, &nte):
+		return mk("An application named “"+pingone.SanitizeText(nte.Name, 80)+"” already exists in this environment.",
+			"Nothing was created. Choose another name, or use the existing application.")
 	case errors.As(err, &oe):
 		return explainOAuth(step, oe, mk)
 	case errors.As(err, &pe):
@@ -97,14 +124,9 @@ func explainAt(step string, err error) *Problem {
 	case errors.As(err, &te), errors.Is(err, context.DeadlineExceeded):
 		return mk("PingOne did not answer in time.", "Check your network or proxy, then try again.")
 	case errors.As(err, &ne):
-		return mk(fmt.Sprintf("Cannot reach PingOne (%s).", ne.Class),
-			"Check that you are online, that a proxy or firewall lets the app through, and that the region or custom domain is right.")
+		return explainNetwork(ne, mk)
 	case errors.As(err, &ue):
-		if ue.Status >= 500 {
-			return mk(fmt.Sprintf("PingOne answered with a server error (HTTP %d).", ue.Status), "Wait a moment and try again.")
-		}
-		return mk(fmt.Sprintf("Something other than PingOne answered (HTTP %d, %s).", ue.Status, orUnknown(ue.ContentType)),
-			"This is usually a proxy, captive portal or firewall page. Sign in to the network or check the proxy settings, and check the region or custom domain.")
+		return explainNotPingOne(ue, mk)
 	case errors.As(err, &pire):
 		return mk(fmt.Sprintf("Another program is using port %d, which the sign-in redirect needs.", pire.Port),
 			"Close the other program (or another PKCE Desk window) and try again.")
@@ -161,6 +183,11 @@ func explainOAuth(step string, oe *pingone.OAuthError, mk func(string, string) *
 		return mk("The code or refresh token is no longer valid.", "Sign in again.")
 	case "invalid_scope":
 		return mk("A requested scope is not granted to the application.", "Run the self-check and grant the OpenID scopes.")
+	case "server_error", "temporarily_unavailable":
+		return mk(fmt.Sprintf("PingOne had a temporary problem (%s).", oe.Code), retryRemedy(oe.RetryAfter, "try again", "Wait a moment and try again."))
+	}
+	if oe.Status >= 500 {
+		return mk(fmt.Sprintf("PingOne had a server error (HTTP %d).", oe.Status), retryRemedy(oe.RetryAfter, "try again", "Wait a moment and try again."))
 	}
 	if oe.Status == http.StatusNotFound {
 		return mk("PingOne does not know this environment in this region.", "Check the region (or custom domain) and the environment ID.")

@@ -3,7 +3,6 @@ package pingone
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -232,8 +231,9 @@ type Application struct {
 	Raw                     json.RawMessage
 
 	// Reconciled is set by CreateApplication when the POST's reply was lost (connection
-	// dropped or timed out) and the application was then found by name: it was created by
-	// that POST, which was not sent a second time.
+	// dropped or timed out) and the application was then found by name, created after the
+	// POST started and with the settings it sent: it was created by that POST, which was
+	// not sent a second time.
 	Reconciled bool
 }
 
@@ -300,84 +300,6 @@ func (a *Application) UnmarshalJSON(b []byte) error {
 	a.CreatedAt, _ = time.Parse(time.RFC3339Nano, j.CreatedAt)
 	a.UpdatedAt, _ = time.Parse(time.RFC3339Nano, j.UpdatedAt)
 	return nil
-}
-
-// ErrNotCreated means a create request failed in a way that left its outcome unclear, and a
-// lookup then showed that nothing was created: trying again is safe.
-var ErrNotCreated = errors.New("pingone: the application was not created")
-
-// ErrOutcomeUnknown means a create request's reply was lost and PingOne could not be asked
-// afterwards whether it took effect. Check the application list before trying again.
-var ErrOutcomeUnknown = errors.New("pingone: the application may or may not have been created")
-
-// CreateApplication validates r and creates the application in envID.
-//
-// If the POST's reply is lost (connection drop, timeout, or a 5xx that may have come after
-// the write) the POST is never sent again blindly: the environment's applications are
-// listed and an application with exactly r.Name is returned with Reconciled set. When none
-// exists the error wraps ErrNotCreated; when the lookup itself fails it wraps
-// ErrOutcomeUnknown (security.md D2).
-func (m *Management) CreateApplication(ctx context.Context, envID string, r ApplicationRequest) (*Application, error) {
-	if err := r.Validate(); err != nil {
-		return nil, err
-	}
-	path, err := envPath(envID, "applications")
-	if err != nil {
-		return nil, fmt.Errorf("pingone: create application: %w", err)
-	}
-	var app Application
-	err = m.do(ctx, apiCall{step: "create-application", op: "create application", method: http.MethodPost,
-		path: path, body: r}, &app)
-	if err == nil {
-		if app.ID == "" {
-			return nil, fmt.Errorf("pingone: create application: %w", &UnexpectedResponseError{
-				Status: http.StatusCreated, ContentType: "application/json", Reason: "response has no application id"})
-		}
-		return &app, nil
-	}
-	if !outcomeUnclear(err) {
-		return nil, err
-	}
-	if ctx.Err() != nil {
-		return nil, fmt.Errorf("%w: %w", ErrOutcomeUnknown, err)
-	}
-	found, lerr := m.findApplicationByName(WithStep(ctx, "reconcile-application"), envID, r.Name)
-	switch {
-	case lerr != nil:
-		return nil, fmt.Errorf("%w (lookup failed: %v): %w", ErrOutcomeUnknown, lerr, err)
-	case found == nil:
-		return nil, fmt.Errorf("%w: %w", ErrNotCreated, err)
-	}
-	found.Reconciled = true
-	return found, nil
-}
-
-// outcomeUnclear: a transport failure, or a server error that may have followed the write.
-func outcomeUnclear(err error) bool {
-	var ne *NetworkError
-	if errors.As(err, &ne) {
-		return true
-	}
-	var pe *Error
-	if errors.As(err, &pe) {
-		return pe.Status >= 500
-	}
-	var ue *UnexpectedResponseError
-	return errors.As(err, &ue) && ue.Status >= 500
-}
-
-func (m *Management) findApplicationByName(ctx context.Context, envID, name string) (*Application, error) {
-	apps, err := m.ListApplications(ctx, envID)
-	if err != nil {
-		return nil, err
-	}
-	name = strings.TrimSpace(name)
-	for i := range apps {
-		if apps[i].Name == name {
-			return &apps[i], nil
-		}
-	}
-	return nil, nil
 }
 
 // ListApplications returns every application of envID, platform applications included

@@ -3,15 +3,15 @@ package pingone
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // Error is a PingOne platform error, the {id, code, message, details[]} body returned by the
@@ -64,7 +64,7 @@ func (e *Error) Error() string {
 }
 
 // FieldErrors maps details[].target to its message, so a form can mark the fields PingOne
-// rejected (security.md D4). Details without a target are collected under "".
+// rejected (case D4). Details without a target are collected under "".
 func (e *Error) FieldErrors() map[string]string {
 	out := map[string]string{}
 	for _, d := range e.Details {
@@ -110,7 +110,10 @@ type OAuthError struct {
 	Status      int
 	Code        string // invalid_grant, invalid_client, ...
 	Description string
-	RetryAfter  time.Duration
+	// CorrelationID is PingOne's id for the failed request, to quote to Ping support: the
+	// Correlation-Id header, or the "(Correlation ID: …)" PingOne appends to descriptions.
+	CorrelationID string
+	RetryAfter    time.Duration
 }
 
 func (e *OAuthError) Error() string {
@@ -118,19 +121,33 @@ func (e *OAuthError) Error() string {
 	if e.Description != "" {
 		s += ": " + e.Description
 	}
+	if e.CorrelationID != "" && !strings.Contains(e.Description, e.CorrelationID) {
+		s += " (correlation id " + e.CorrelationID + ")"
+	}
 	return SanitizeText(s, maxErrorText)
 }
 
-// UnexpectedResponseError is a response in neither error shape: an HTML page from a proxy
-// or captive portal, an empty or truncated body, unknown JSON. The body is never echoed.
+// UnexpectedResponseError is an answer that is not PingOne's: neither the platform error
+// shape nor an OAuth error, such as an HTML page from a proxy or captive portal, plain
+// text, JSON of another service, an empty or truncated body. It usually means the request
+// reached something other than PingOne (wrong region or host, a proxy), which is why it is
+// kept apart from PingOne's own server errors. The body is never echoed.
 type UnexpectedResponseError struct {
 	Status      int
 	ContentType string
 	Reason      string
+	// Host is the host (and port, if any) that answered, when the caller knew it.
+	Host string
 }
 
 func (e *UnexpectedResponseError) Error() string {
-	s := fmt.Sprintf("unexpected response from server (HTTP %d", e.Status)
+	s := "unexpected response from "
+	if e.Host != "" {
+		s += e.Host
+	} else {
+		s += "server"
+	}
+	s += fmt.Sprintf(" (HTTP %d", e.Status)
 	if e.ContentType != "" {
 		s += ", " + e.ContentType
 	}
@@ -143,11 +160,30 @@ func (e *UnexpectedResponseError) Error() string {
 
 // DecodeError turns an error response into *Error, *OAuthError or *UnexpectedResponseError.
 // It never returns nil and never panics, whatever the body.
+//
+// Only replies in PingOne's own shapes become *Error or *OAuthError, so that a page from
+// a proxy or a JSON error of some other service is not mistaken for PingOne's answer:
+//   - platform errors (pingone-api.md §4.1): a JSON object whose "code" is an upper-case
+//     constant such as INVALID_DATA, with an "id" or a "message" string beside it;
+//   - OAuth errors (RFC 6749 §5.2): "error" is a code of the RFC's lower-case snake form
+//     (invalid_grant, server_error, ...), as JSON or, as some token endpoints answer,
+//     form-encoded (which golang.org/x/oauth2 accepts too).
 func DecodeError(status int, header http.Header, body []byte) error {
 	ct := contentTypeOf(header)
 	retryAfter, _ := ParseRetryAfter(header, time.Now())
+	correlationID := SanitizeText(header.Get("Correlation-Id"), 64)
 	unexpected := func(reason string) error {
 		return &UnexpectedResponseError{Status: status, ContentType: ct, Reason: reason}
+	}
+	oauth := func(code, description string) error {
+		desc := SanitizeText(scrubText(description), 500)
+		return &OAuthError{
+			Status:        status,
+			Code:          code,
+			Description:   desc,
+			CorrelationID: nonEmpty(correlationID, correlationIDIn(desc)),
+			RetryAfter:    retryAfter,
+		}
 	}
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
@@ -159,30 +195,30 @@ func DecodeError(status int, header http.Header, body []byte) error {
 		if ct == "text/html" || looksLikeHTML(trimmed) {
 			return unexpected("a web page instead of a PingOne response (proxy, firewall or captive portal?)")
 		}
+		if ct == "application/x-www-form-urlencoded" || ct == "text/plain" {
+			if vals, err := url.ParseQuery(string(trimmed)); err == nil && isOAuthErrorCode(vals.Get("error")) {
+				return oauth(vals.Get("error"), vals.Get("error_description"))
+			}
+		}
 		return unexpected("not JSON")
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(trimmed, &fields); err != nil || fields == nil {
 		return unexpected("malformed JSON")
 	}
-	if code := jsonString(fields["error"]); code != "" {
-		return &OAuthError{
-			Status:      status,
-			Code:        SanitizeText(code, 64),
-			Description: safeServerText(fields["error_description"], 500),
-			RetryAfter:  retryAfter,
-		}
+	if code := jsonString(fields["error"]); isOAuthErrorCode(code) {
+		return oauth(code, jsonString(fields["error_description"]))
 	}
 	code := jsonString(fields["code"])
-	if code == "" {
-		return unexpected("JSON without a recognised error shape")
+	if !isPlatformErrorCode(code) || (jsonString(fields["id"]) == "" && jsonString(fields["message"]) == "") {
+		return unexpected("JSON without a recognised PingOne error shape")
 	}
 	e := &Error{
 		Status:        status,
 		ID:            SanitizeText(jsonString(fields["id"]), 64),
-		Code:          SanitizeText(code, 64),
+		Code:          code,
 		Message:       safeServerText(fields["message"], 500),
-		CorrelationID: SanitizeText(header.Get("Correlation-Id"), 64),
+		CorrelationID: correlationID,
 		RetryAfter:    retryAfter,
 	}
 	var details []map[string]json.RawMessage
@@ -201,6 +237,88 @@ func DecodeError(status int, header http.Header, body []byte) error {
 		}
 	}
 	return e
+}
+
+// isOAuthErrorCode: RFC 6749 §5.2 and its extensions name errors in lower-case snake
+// form. Other services put a status text in "error" ("Internal Server Error", "Not
+// Found"); those are not OAuth errors.
+func isOAuthErrorCode(s string) bool {
+	return len(s) <= 64 && matchesCode(s, 'a', 'z')
+}
+
+// isPlatformErrorCode: PingOne's platform codes are upper-case constants (INVALID_DATA,
+// ACCESS_FAILED, ...).
+func isPlatformErrorCode(s string) bool {
+	return len(s) <= 64 && matchesCode(s, 'A', 'Z')
+}
+
+// matchesCode reports whether s is a letter from lo..hi followed by letters from lo..hi,
+// digits and underscores.
+func matchesCode(s string, lo, hi byte) bool {
+	if s == "" || s[0] < lo || s[0] > hi {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !(c >= lo && c <= hi || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// correlationIDIn finds the id PingOne appends to OAuth error descriptions:
+// "… (Correlation ID: 8f7e…)" (pingone-api.md §4.2).
+func correlationIDIn(desc string) string {
+	const marker = "(Correlation ID: "
+	i := strings.LastIndex(desc, marker)
+	if i < 0 {
+		return ""
+	}
+	rest := desc[i+len(marker):]
+	j := strings.IndexByte(rest, ')')
+	if j <= 0 || j > 64 {
+		return ""
+	}
+	id := strings.TrimSpace(rest[:j])
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return ""
+		}
+	}
+	return id
+}
+
+// DecodeResponseError is DecodeError for resp, whose request names the host: a reply that
+// is not PingOne's says which host sent it.
+func DecodeResponseError(resp *http.Response, body []byte) error {
+	return withHost(DecodeError(resp.StatusCode, resp.Header, body), responseHost(resp))
+}
+
+// withHost labels an *UnexpectedResponseError inside err with host, unless it has one.
+func withHost(err error, host string) error {
+	var ue *UnexpectedResponseError
+	if host != "" && errors.As(err, &ue) && ue.Host == "" {
+		ue.Host = host
+	}
+	return err
+}
+
+// responseHost is the host a response came from ("" when unknown).
+func responseHost(resp *http.Response) string {
+	if resp == nil || resp.Request == nil || resp.Request.URL == nil {
+		return ""
+	}
+	return SanitizeText(resp.Request.URL.Host, 255)
+}
+
+// hostOfURL is the host of raw, or "" if it does not parse.
+func hostOfURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return SanitizeText(u.Host, 255)
 }
 
 func contentTypeOf(h http.Header) string {
@@ -270,68 +388,4 @@ func ParseRetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 		return maxRetryAfterParse, true
 	}
 	return d, true
-}
-
-// SanitizeText makes server-provided text safe to display: ANSI escape sequences and
-// control characters are removed (newlines and tabs become spaces), bidi overrides that can
-// disguise text are dropped, invalid UTF-8 is replaced, and the result is cut to max runes
-// with an ellipsis. max <= 0 means no limit.
-func SanitizeText(s string, max int) string {
-	var b strings.Builder
-	runes := 0
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == 0x1b { // ESC: skip a CSI/OSC sequence or the single following char
-			i += size + escapeLength(s[i+size:])
-			continue
-		}
-		i += size
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			r = '\uFFFD'
-		case r == '\n' || r == '\r' || r == '\t':
-			r = ' '
-		case unicode.IsControl(r), isBidiControl(r):
-			continue
-		}
-		if max > 0 && runes == max {
-			return strings.TrimRight(b.String(), " ") + "…"
-		}
-		b.WriteRune(r)
-		runes++
-	}
-	return b.String()
-}
-
-// escapeLength is the length of the ANSI sequence body following an ESC.
-func escapeLength(s string) int {
-	if s == "" {
-		return 0
-	}
-	switch s[0] {
-	case '[': // CSI: parameters then one final byte in 0x40–0x7E
-		for i := 1; i < len(s); i++ {
-			if s[i] >= 0x40 && s[i] <= 0x7e {
-				return i + 1
-			}
-		}
-		return len(s)
-	case ']': // OSC: until BEL or ESC \
-		for i := 1; i < len(s); i++ {
-			if s[i] == 0x07 {
-				return i + 1
-			}
-			if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\' {
-				return i + 2
-			}
-		}
-		return len(s)
-	}
-	_, size := utf8.DecodeRuneInString(s)
-	return size
-}
-
-func isBidiControl(r rune) bool {
-	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) || r == 0x200e || r == 0x200f ||
-		r == 0x061c || r == 0xfeff
 }

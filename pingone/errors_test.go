@@ -2,6 +2,7 @@ package pingone
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -183,5 +184,67 @@ func TestSanitizeText(t *testing.T) {
 		if got := SanitizeText(c.in, c.max); got != c.want {
 			t.Errorf("SanitizeText(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
 		}
+	}
+}
+
+// Defect 8: only PingOne's own error shapes are decoded as PingOne's; JSON errors of other
+// services (gateways, frameworks, another vendor's API on a wrong host) are not.
+func TestDecodeError_OtherServicesJSONIsNotPingOne(t *testing.T) {
+	for name, body := range map[string]string{
+		"spring boot":     `{"timestamp":"2026-04-20T12:00:00Z","status":500,"error":"Internal Server Error","path":"/as/token"}`,
+		"status text":     `{"error":"Not Found"}`,
+		"numeric code":    `{"code":502,"message":"Bad gateway"}`,
+		"camel-case code": `{"code":"ServiceUnavailable","message":"The service is unavailable."}`,
+		"bare code":       `{"code":"BAD_GATEWAY"}`,
+		"kong":            `{"message":"An invalid response was received from the upstream server"}`,
+		"nested":          `{"error":{"code":"UNAVAILABLE","message":"try later"}}`,
+	} {
+		err := DecodeError(503, hdr("Content-Type", "application/json"), []byte(body))
+		if _, ok := err.(*UnexpectedResponseError); !ok {
+			t.Errorf("%s: got %T (%v), want *UnexpectedResponseError", name, err, err)
+		}
+	}
+	// PingOne's shapes still decode, with only an id or only a message beside the code.
+	for _, body := range []string{`{"id":"e1","code":"UNEXPECTED_ERROR"}`, `{"code":"UNEXPECTED_ERROR","message":"Unexpected error."}`} {
+		if _, ok := DecodeError(503, hdr("Content-Type", "application/json"), []byte(body)).(*Error); !ok {
+			t.Errorf("%s: not decoded as a PingOne platform error", body)
+		}
+	}
+}
+
+func TestDecodeError_OAuthCorrelationIDAndFormEncoding(t *testing.T) {
+	desc := "The request could not be completed. There was an issue processing the request: bad (Correlation ID: 9f1c-22ab)"
+	cases := []struct {
+		name, ct, body string
+		header         []string
+		wantCorr       string
+	}{
+		{"json, id in description", "application/json", `{"error":"invalid_request","error_description":"` + desc + `"}`, nil, "9f1c-22ab"},
+		{"json, id in header", "application/json", `{"error":"invalid_request"}`, []string{"Correlation-Id", "hdr-77"}, "hdr-77"},
+		{"form-encoded", "application/x-www-form-urlencoded", "error=invalid_request&error_description=" + url.QueryEscape(desc), nil, "9f1c-22ab"},
+		{"text/plain query string", "text/plain", "error=invalid_request", nil, ""},
+	}
+	for _, c := range cases {
+		h := hdr(append([]string{"Content-Type", c.ct}, c.header...)...)
+		oe, ok := DecodeError(400, h, []byte(c.body)).(*OAuthError)
+		if !ok || oe.Code != "invalid_request" || oe.CorrelationID != c.wantCorr {
+			t.Errorf("%s: %#v", c.name, oe)
+		}
+	}
+	if oe := (&OAuthError{Status: 400, Code: "invalid_scope", CorrelationID: "c-1"}); !strings.Contains(oe.Error(), "c-1") {
+		t.Errorf("Error() = %q does not quote the correlation id", oe.Error())
+	}
+}
+
+func TestDecodeResponseError_NamesTheHost(t *testing.T) {
+	req, _ := http.NewRequest(http.MethodGet, "https://api.pingone.eu/v1/environments?secret="+canary, nil)
+	resp := &http.Response{StatusCode: 502, Header: hdr("Content-Type", "text/html"), Request: req}
+	err := DecodeResponseError(resp, []byte("<html><body>"+canary+"</body></html>"))
+	ue, ok := err.(*UnexpectedResponseError)
+	if !ok || ue.Host != "api.pingone.eu" {
+		t.Fatalf("got %#v", err)
+	}
+	if msg := ue.Error(); !strings.Contains(msg, "api.pingone.eu") || strings.Contains(msg, canary) {
+		t.Errorf("Error() = %q", msg)
 	}
 }

@@ -5,9 +5,11 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,7 +52,7 @@ type fixture struct {
 	env    string
 }
 
-func newFixture(t *testing.T, httpOpts pingone.HTTPOptions) *fixture {
+func newFixture(t *testing.T, httpOpts pingone.HTTPOptions, mods ...func(*sandbox.Options)) *fixture {
 	t.Helper()
 	keyOnce.Do(func() {
 		var err error
@@ -58,7 +60,11 @@ func newFixture(t *testing.T, httpOpts pingone.HTTPOptions) *fixture {
 			panic(err)
 		}
 	})
-	srv, err := sandbox.Start("127.0.0.1:0", sandbox.Options{SigningKey: sharedKey, WorkerSecret: workerCanary})
+	opts := sandbox.Options{SigningKey: sharedKey, WorkerSecret: workerCanary}
+	for _, mod := range mods {
+		mod(&opts)
+	}
+	srv, err := sandbox.Start("127.0.0.1:0", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,11 +326,115 @@ func TestSandboxDropDuringCreateIsReconciled(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create: %v", err)
 	}
-	if !app.Reconciled || app.Name != "Shared-Native-App" || app.ID == "" {
+	if !app.Reconciled || app.Name != "Shared-Native-App" || app.ID == "" || app.RedirectURIs[0] != pingone.SeedRedirectURI {
 		t.Errorf("app = %+v", app)
+	}
+	if n := f.appsNamed(t, "Shared-Native-App"); n != 1 {
+		t.Errorf("%d apps of the name, want exactly the one the lost POST made", n)
 	}
 	if n := f.srv.Requests(http.MethodPost, "/applications"); n != 1 {
 		t.Errorf("POSTs = %d, want exactly 1", n)
+	}
+}
+
+// appsNamed counts the sandbox's applications called name.
+func (f *fixture) appsNamed(t *testing.T, name string) int {
+	t.Helper()
+	apps, err := f.mgmt.ListApplications(context.Background(), f.env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, a := range apps {
+		if a.Name == name {
+			n++
+		}
+	}
+	return n
+}
+
+// assertNameTaken checks the typed "already exists" answer to a lost create request.
+func assertNameTaken(t *testing.T, app *pingone.Application, err error, existingID string) {
+	t.Helper()
+	var nt *pingone.NameTakenError
+	if !errors.As(err, &nt) || nt.ExistingID != existingID || app != nil {
+		t.Fatalf("app %+v, err %v; want NameTakenError naming %s", app, err, existingID)
+	}
+	// Forms mark PingOne's field errors: the name field is the one to change.
+	var pe *pingone.Error
+	if !errors.As(err, &pe) || !pe.IsUniquenessViolation() || pe.FieldErrors()["name"] == "" {
+		t.Fatalf("err = %v does not carry a uniqueness violation on name", err)
+	}
+	if errors.Is(err, pingone.ErrNotCreated) || errors.Is(err, pingone.ErrOutcomeUnknown) {
+		t.Fatalf("err = %v also claims another outcome", err)
+	}
+	var ne *pingone.NetworkError
+	if !errors.As(err, &ne) {
+		t.Errorf("the lost reply's cause is not kept: %v", err)
+	}
+}
+
+// A lost POST whose name is held by an older app with other settings must not return
+// that app as if the POST had made it (the POST was refused as a duplicate).
+func TestSandboxLostCreateNameHeldByOtherApp(t *testing.T) {
+	for _, afterEffect := range []bool{true, false} {
+		t.Run(fmt.Sprintf("request handled=%v", afterEffect), func(t *testing.T) {
+			f := newFixture(t, pingone.HTTPOptions{})
+			ctx := context.Background()
+			other := pingone.SeedNativeApp()
+			other.RedirectURIs = []string{"http://localhost:8080/other"}
+			existing, err := f.mgmt.CreateApplication(ctx, f.env, other)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.srv.Faults().Add(sandbox.Fault{Method: http.MethodPost, PathContains: "/applications", Times: 1,
+				DropConnection: true, AfterEffect: afterEffect})
+			app, err := f.mgmt.CreateApplication(ctx, f.env, pingone.SeedNativeApp())
+			assertNameTaken(t, app, err, existing.ID)
+			if n := f.srv.Requests(http.MethodPost, "/applications"); n != 2 {
+				t.Errorf("POSTs = %d, want 2 (the setup and the lost one, never re-sent)", n)
+			}
+			if n := f.appsNamed(t, "Shared-Native-App"); n != 1 {
+				t.Errorf("%d apps of the name, want 1", n)
+			}
+		})
+	}
+}
+
+// An identical app of the same name that PingOne created well before the lost POST
+// started was not made by it either.
+func TestSandboxLostCreateIdenticalAppFromBefore(t *testing.T) {
+	var offset atomic.Int64 // the sandbox's clock, relative to now
+	f := newFixture(t, pingone.HTTPOptions{}, func(o *sandbox.Options) {
+		o.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	})
+	ctx := context.Background()
+	offset.Store(int64(-10 * time.Minute))
+	existing, err := f.mgmt.CreateApplication(ctx, f.env, pingone.SeedNativeApp())
+	if err != nil {
+		t.Fatal(err)
+	}
+	offset.Store(0)
+	f.srv.Faults().Add(sandbox.Fault{Method: http.MethodPost, PathContains: "/applications", Times: 1,
+		DropConnection: true, AfterEffect: true})
+	app, err := f.mgmt.CreateApplication(ctx, f.env, pingone.SeedNativeApp())
+	assertNameTaken(t, app, err, existing.ID)
+	if n := f.appsNamed(t, "Shared-Native-App"); n != 1 {
+		t.Errorf("%d apps of the name, want 1", n)
+	}
+}
+
+// PingOne's clock may run behind the machine's: within the documented skew the app the
+// lost POST made is still recognised.
+func TestSandboxLostCreateToleratesClockSkew(t *testing.T) {
+	f := newFixture(t, pingone.HTTPOptions{}, func(o *sandbox.Options) {
+		o.Now = func() time.Time { return time.Now().Add(-pingone.DefaultClockSkew / 2) }
+	})
+	f.srv.Faults().Add(sandbox.Fault{Method: http.MethodPost, PathContains: "/applications", Times: 1,
+		DropConnection: true, AfterEffect: true})
+	app, err := f.mgmt.CreateApplication(context.Background(), f.env, pingone.SeedNativeApp())
+	if err != nil || !app.Reconciled {
+		t.Fatalf("app %+v, err %v; want the reconciled app", app, err)
 	}
 }
 

@@ -239,26 +239,50 @@ func TestDeleteAfterLostReplyTreats404AsDone(t *testing.T) {
 }
 
 func TestPostNotRetriedOn5xxButReconciled(t *testing.T) {
-	f := newFake(t, true)
-	var posts, gets atomic.Int32
-	f.api = func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		if r.Method == http.MethodPost {
-			posts.Add(1)
-			w.WriteHeader(500)
-			io.WriteString(w, `{"id":"x","code":"UNEXPECTED_ERROR","message":"boom"}`)
-			return
-		}
-		gets.Add(1)
-		fmt.Fprintf(w, `{"_embedded":{"applications":[{"id":%q,"name":"Shared-Native-App","enabled":true}]}}`, testApp)
+	seed := SeedNativeApp()
+	created := time.Date(2026, 4, 20, 16, 33, 44, 10e6, time.UTC)
+	mine := fmt.Sprintf(`{"id":%q,"name":"Shared-Native-App","enabled":true,"type":"NATIVE_APP","protocol":"OPENID_CONNECT",`+
+		`"tokenEndpointAuthMethod":"NONE","pkceEnforcement":"S256_REQUIRED","redirectUris":[%q],"createdAt":%q}`,
+		testApp, seed.RedirectURIs[0], created.Format(time.RFC3339Nano))
+	cases := []struct {
+		name   string
+		listed string
+		now    time.Time // the machine's clock when the POST starts
+		want   bool      // reconciled, else NameTakenError
+	}{
+		{"made by the POST", mine, created.Add(-time.Second), true},
+		{"machine clock a minute ahead", mine, created.Add(time.Minute), true},
+		{"created long before the POST", mine, created.Add(time.Hour), false},
+		{"no createdAt or settings", fmt.Sprintf(`{"id":%q,"name":"Shared-Native-App","enabled":true}`, testApp), created, false},
 	}
-	m := f.management(t, nil, nil)
-	app, err := m.CreateApplication(context.Background(), testEnv, SeedNativeApp())
-	if err != nil || !app.Reconciled || app.ID != testApp {
-		t.Fatalf("app %+v err %v", app, err)
-	}
-	if posts.Load() != 1 || gets.Load() != 1 {
-		t.Errorf("posts %d gets %d", posts.Load(), gets.Load())
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFake(t, true)
+			var posts, gets atomic.Int32
+			f.api = func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				if r.Method == http.MethodPost {
+					posts.Add(1)
+					w.WriteHeader(500)
+					io.WriteString(w, `{"id":"x","code":"UNEXPECTED_ERROR","message":"boom"}`)
+					return
+				}
+				gets.Add(1)
+				fmt.Fprintf(w, `{"_embedded":{"applications":[%s]}}`, tc.listed)
+			}
+			m := f.management(t, func() time.Time { return tc.now }, nil)
+			app, err := m.CreateApplication(context.Background(), testEnv, seed)
+			var nt *NameTakenError
+			switch {
+			case tc.want && (err != nil || !app.Reconciled || app.ID != testApp):
+				t.Fatalf("app %+v err %v, want the reconciled app", app, err)
+			case !tc.want && (!errors.As(err, &nt) || nt.ExistingID != testApp || app != nil):
+				t.Fatalf("app %+v err %v, want NameTakenError", app, err)
+			}
+			if posts.Load() != 1 || gets.Load() != 1 {
+				t.Errorf("posts %d gets %d", posts.Load(), gets.Load())
+			}
+		})
 	}
 }
 

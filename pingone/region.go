@@ -183,7 +183,7 @@ func (e Endpoints) APIURL(path string) string {
 // ValidateID checks that s is a canonical UUID (8-4-4-4-12 hex digits), the shape of every
 // PingOne environment, application and client ID. IDs are pasted by users and spliced into
 // URL paths, so anything else ("../x", a whole URL) is refused before a request is built
-// (security.md D11).
+// (case D11).
 func ValidateID(s string) error {
 	if len(s) != 36 {
 		return errInvalidID

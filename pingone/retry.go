@@ -9,7 +9,7 @@ import (
 
 // RetryPolicy decides whether and how long to wait before repeating a failed idempotent
 // request: exponential backoff with jitter, honouring Retry-After up to a cap
-// (pingone-api.md §4.1 "Retry policy"; security.md D6/D7). Zero fields take defaults.
+// (pingone-api.md §4.1 "Retry policy"; case D6/D7). Zero fields take defaults.
 type RetryPolicy struct {
 	MaxAttempts   int           // total tries including the first; default 4
 	BaseDelay     time.Duration // first backoff; default 500 ms

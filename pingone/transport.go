@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"syscall"
@@ -263,18 +264,26 @@ func ClassifyNetworkError(err error) string {
 }
 
 // NetworkError is a transport failure with a message that is safe to show: only the class
-// (see ClassifyNetworkError), never the URL. Unwrap gives the original error for errors.Is.
+// (see ClassifyNetworkError) and the host, never the URL. Unwrap gives the original error
+// for errors.Is.
 type NetworkError struct {
 	Op    string // what was being done, e.g. "create application"
 	Class string
-	Err   error
+	// Host is the host (and port, if any) that could not be reached, when the error says
+	// which one it was; "" otherwise.
+	Host string
+	Err  error
 }
 
 func (e *NetworkError) Error() string {
-	if e.Op == "" {
-		return "pingone: network error: " + e.Class
+	msg := "pingone: "
+	if e.Op != "" {
+		msg += e.Op + ": "
 	}
-	return "pingone: " + e.Op + ": network error: " + e.Class
+	if e.Host != "" {
+		return msg + "cannot reach " + e.Host + ": " + e.Class
+	}
+	return msg + "network error: " + e.Class
 }
 
 func (e *NetworkError) Unwrap() error { return e.Err }
@@ -284,5 +293,28 @@ func (e *NetworkError) Timeout() bool { return e.Class == "timeout" }
 
 // NewNetworkError wraps a transport error from an http.Client call.
 func NewNetworkError(op string, err error) *NetworkError {
-	return &NetworkError{Op: op, Class: ClassifyNetworkError(err), Err: err}
+	return &NetworkError{Op: op, Class: ClassifyNetworkError(err), Host: hostOf(err), Err: err}
+}
+
+// hostOf names the host a transport error is about: from the request URL that net/http
+// quotes in a *url.Error (only the host is kept: the rest can carry secrets), or from the
+// resolver's or certificate checker's own error.
+func hostOf(err error) string {
+	var (
+		ue      *url.Error
+		dnsErr  *net.DNSError
+		hostErr x509.HostnameError
+	)
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
+			return SanitizeText(u.Host, 255)
+		}
+	}
+	if errors.As(err, &dnsErr) && dnsErr.Name != "" {
+		return SanitizeText(dnsErr.Name, 255)
+	}
+	if errors.As(err, &hostErr) && hostErr.Host != "" {
+		return SanitizeText(hostErr.Host, 255)
+	}
+	return ""
 }

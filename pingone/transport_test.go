@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -281,5 +285,69 @@ func TestCallerCancelIsNotATimeout(t *testing.T) {
 	}
 	if es := tr.Entries(); len(es) != 1 || es[0].Err != "canceled" {
 		t.Errorf("transcript: %+v", es)
+	}
+}
+
+// F5/B16: a transport failure names the host it could not reach (the resolver's or the
+// request's), never the URL with its query.
+func TestNetworkErrorNamesTheHost(t *testing.T) {
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		t.Error("a request got through an untrusted certificate")
+	}))
+	defer tlsSrv.Close()
+	tlsHost := strings.TrimPrefix(tlsSrv.URL, "https://")
+	cases := []struct {
+		name, url, class, host string
+	}{
+		{"DNS", "https://auth.pingone.invalid/env/as/.well-known/openid-configuration?x=" + canary, "DNS lookup failed", "auth.pingone.invalid"},
+		{"untrusted certificate", tlsSrv.URL + "/as/token?x=" + canary, "TLS certificate rejected", tlsHost},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			// The default client: its certificate check must be on (case B16).
+			_, err := NewHTTPClient(HTTPOptions{Timeout: 10 * time.Second}).Get(c.url)
+			if err == nil {
+				t.Fatal("request succeeded")
+			}
+			ne := NewNetworkError("discovery", err)
+			if ne.Class != c.class || ne.Host != c.host {
+				t.Fatalf("class %q host %q, want %q %q (%v)", ne.Class, ne.Host, c.class, c.host, err)
+			}
+			if msg := ne.Error(); !strings.Contains(msg, "cannot reach "+c.host) || strings.Contains(msg, canary) {
+				t.Errorf("Error() = %q", msg)
+			}
+		})
+	}
+	// Without a URL the resolver's own error still names the host.
+	ne := NewNetworkError("", &net.DNSError{Err: "no such host", Name: "api.pingone.invalid", IsNotFound: true})
+	if ne.Host != "api.pingone.invalid" {
+		t.Errorf("host %q from a bare DNS error", ne.Host)
+	}
+}
+
+// B16: nothing in the module turns certificate verification off; a MITM or corporate
+// proxy certificate must fail the connection, not be accepted.
+func TestNoCodeSkipsCertificateVerification(t *testing.T) {
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "vendor" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != ".." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(src), "InsecureSkipVerify") {
+			t.Errorf("%s mentions InsecureSkipVerify", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

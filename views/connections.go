@@ -52,6 +52,7 @@ type ConnectionsScreen struct {
 	result     *widget.Label
 	remedy     *widget.Label
 	testTask   *Task
+	testMarks  []string // form fields the last test marked, cleared by the next one
 
 	details *fyne.Container // the sandbox panel or the form
 	scroll  *container.Scroll
@@ -332,11 +333,14 @@ func (s *ConnectionsScreen) TestActive() *Task {
 	s.result.Importance = widget.MediumImportance
 	setShown(s.result, fmt.Sprintf("Testing “%s”…", s.desk.ActiveProfile().Name))
 	setShown(s.remedy, "")
+	s.clearTestMarks()
 	s.relayout()
+	tested := s.desk.ActiveProfile().ID
 	t := Run(context.Background(), s.sh.progress(), s.desk.TestConnection, func(r *app.ConnectionReport, err error) {
 		s.testEnded()
 		if err != nil {
 			showProblem(s.result, s.remedy, err)
+			s.markTestFields(tested, err)
 		} else {
 			s.result.Importance = widget.SuccessImportance
 			setShown(s.result, reportText(r))
@@ -375,6 +379,30 @@ func (s *ConnectionsScreen) stopTest() {
 	setShown(s.result, "Test cancelled.")
 	setShown(s.remedy, "")
 	s.relayout()
+}
+
+// markTestFields puts a failed test's field messages (app decides which fields a failure
+// concerns) under those fields, when the form shows the connection that was tested.
+func (s *ConnectionsScreen) markTestFields(tested string, err error) {
+	fields := app.Explain(err).FieldErrors()
+	if len(fields) == 0 || tested == "" || s.editingID != tested {
+		return
+	}
+	s.markFields(fields)
+	for k := range fields {
+		s.testMarks = append(s.testMarks, k)
+	}
+}
+
+// clearTestMarks removes the previous test's field messages, leaving the form's own
+// validation messages alone.
+func (s *ConnectionsScreen) clearTestMarks() {
+	for _, k := range s.testMarks {
+		if l, ok := s.fieldErrors[k]; ok {
+			setShown(l, "")
+		}
+	}
+	s.testMarks = nil
 }
 
 func (s *ConnectionsScreen) testEnded() {

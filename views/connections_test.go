@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -415,5 +416,74 @@ func TestConnectionsCustomDomain(t *testing.T) {
 	s.region.SetSelected(otherHost)
 	if domainShown() {
 		t.Fatal("the custom domain field is shown for other hosts, where it does not apply")
+	}
+}
+
+// A failed connection test marks the fields it concerns on the form of the tested
+// connection (app decides which), and the next test clears those marks.
+func TestConnectionsTestMarksTheFieldsItConcerns(t *testing.T) {
+	all := []string{app.FieldName, app.FieldRegion, app.FieldAuthBaseURL, app.FieldAPIBaseURL, app.FieldAdminEnvironmentID,
+		app.FieldWorkerClientID, app.FieldWorkerSecret, app.FieldTargetEnvironmentID, app.FieldTag, app.FieldCustomDomain}
+	assertMarked := func(t *testing.T, s *ConnectionsScreen, want ...string) {
+		t.Helper()
+		for _, f := range all {
+			l := s.fieldErrors[f]
+			marked := l != nil && l.Visible() && l.Text != ""
+			if wanted := slices.Contains(want, f); marked != wanted {
+				t.Errorf("field %s marked = %v (%q), want %v; result %q", f, marked, l.Text, wanted, s.result.Text)
+			}
+		}
+	}
+	cases := []struct {
+		name   string
+		secret string
+		mod    func(s *ConnectionsScreen)
+		want   []string
+	}{
+		{"secret rejected", "WRONG-worker-secret-77aa1c", nil, []string{app.FieldWorkerClientID, app.FieldWorkerSecret}},
+		{"unknown target environment", "", func(s *ConnectionsScreen) { s.targetEnv.SetText("12345678-1234-4234-8234-123456789abc") },
+			[]string{app.FieldTargetEnvironmentID}},
+		{"host does not resolve", "", func(s *ConnectionsScreen) {
+			s.authBase.SetText("https://auth.pingone.invalid")
+			s.apiBase.SetText("https://api.pingone.invalid/v1")
+		}, []string{app.FieldAuthBaseURL}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newConnEnv(t)
+			s := e.Win.Connections
+			secret := e.Sandbox.Info().Worker.ClientSecret
+			if tc.secret != "" {
+				secret = tc.secret
+			}
+			connFillSandboxAsCustom(t, e, s, "Marked fields", secret)
+			if tc.mod != nil {
+				tc.mod(s)
+			}
+			p := connSaveAndUse(t, e, s)
+			waitTask(t, s.TestActive(), "the connection test")
+			if s.result.Importance != widget.DangerImportance {
+				t.Fatalf("result = %q, want a failure", s.result.Text)
+			}
+			assertMarked(t, s, tc.want...)
+			if hasLabelContaining(s.Object, secret) {
+				t.Fatal("the secret appears in a label")
+			}
+
+			// Repaired behind the form's back: the next test clears the marks.
+			info := e.Sandbox.Info()
+			p.AuthBaseURL, p.APIBaseURL, p.TargetEnvironmentID = info.AuthBaseURL, info.APIBaseURL, info.EnvironmentID
+			if _, err := e.Desk.SaveProfile(p); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.Desk.SetWorkerSecret(context.Background(), p.ID, info.Worker.ClientSecret); err != nil {
+				t.Fatal(err)
+			}
+			waitTask(t, s.TestActive(), "the second connection test")
+			if !strings.HasPrefix(s.result.Text, "Worker token OK") {
+				t.Fatalf("second test: %q (%q)", s.result.Text, s.remedy.Text)
+			}
+			assertMarked(t, s)
+		})
 	}
 }

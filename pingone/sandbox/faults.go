@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -18,8 +19,12 @@ import (
 //   - DropConnection: close the TCP connection without a reply. With
 //     AfterEffect the request is first handled normally (e.g. the application
 //     is created) and only the reply is lost.
-//   - Status != 0: answer with the canned Status/Body/ContentType/RetryAfter.
-//     With AfterEffect the request's real effect happens first.
+//   - ResetMidResponse: send the status line, the headers (with the full
+//     Content-Length) and half of the body, then reset the connection. The
+//     response is the canned one when Status != 0, otherwise the real one (the
+//     request then takes effect, e.g. a code is redeemed).
+//   - Status != 0: answer with the canned Status/Body/ContentType/RetryAfter
+//     and Header. With AfterEffect the request's real effect happens first.
 //   - otherwise (latency only) the request is handled normally.
 type Fault struct {
 	Method       string
@@ -30,9 +35,12 @@ type Fault struct {
 	Status         int
 	RetryAfter     string
 	Body           string
-	ContentType    string // default application/json
+	ContentType    string            // default application/json
+	Header         map[string]string // extra response headers (e.g. Correlation-Id)
 	DropConnection bool
-	AfterEffect    bool
+	// ResetMidResponse cuts the response off halfway through its body.
+	ResetMidResponse bool
+	AfterEffect      bool
 }
 
 // Faults is a concurrency-safe, ordered list of faults; the first matching
@@ -131,20 +139,22 @@ func (s *Server) withFaults(next http.Handler) http.Handler {
 				next.ServeHTTP(httptest.NewRecorder(), r)
 			}
 			dropConnection(w)
+		case fault.ResetMidResponse:
+			rec := httptest.NewRecorder()
+			if fault.Status == 0 {
+				next.ServeHTTP(rec, r)
+			} else {
+				if fault.AfterEffect {
+					next.ServeHTTP(httptest.NewRecorder(), r)
+				}
+				writeCanned(rec, fault)
+			}
+			resetMidResponse(w, rec)
 		case fault.Status != 0:
 			if fault.AfterEffect {
 				next.ServeHTTP(httptest.NewRecorder(), r)
 			}
-			ct := fault.ContentType
-			if ct == "" {
-				ct = "application/json"
-			}
-			w.Header().Set("Content-Type", ct)
-			if fault.RetryAfter != "" {
-				w.Header().Set("Retry-After", fault.RetryAfter)
-			}
-			w.WriteHeader(fault.Status)
-			_, _ = w.Write([]byte(fault.Body))
+			writeCanned(w, fault)
 		default:
 			next.ServeHTTP(w, r)
 		}
@@ -164,4 +174,36 @@ func dropConnection(w http.ResponseWriter) {
 		_ = tc.SetLinger(0) // RST rather than FIN: closer to a dropped network path
 	}
 	_ = conn.Close()
+}
+
+// writeCanned writes the fault's canned response.
+func writeCanned(w http.ResponseWriter, fault *Fault) {
+	ct := fault.ContentType
+	if ct == "" {
+		ct = "application/json"
+	}
+	w.Header().Set("Content-Type", ct)
+	if fault.RetryAfter != "" {
+		w.Header().Set("Retry-After", fault.RetryAfter)
+	}
+	for k, v := range fault.Header {
+		w.Header().Set(k, v)
+	}
+	w.WriteHeader(fault.Status)
+	_, _ = w.Write([]byte(fault.Body))
+}
+
+// resetMidResponse sends rec's status, headers and the first half of its body,
+// announcing the full length, and then resets the connection: the client has
+// started reading a reply that never completes.
+func resetMidResponse(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	body := rec.Body.Bytes()
+	for k, vs := range rec.Header() {
+		w.Header()[k] = vs
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(body[:len(body)/2])
+	_ = http.NewResponseController(w).Flush()
+	dropConnection(w)
 }

@@ -149,7 +149,7 @@ func isLoopbackHost(host string) bool {
 
 // originOf returns scheme://host:port with the default port made explicit, or "" when
 // raw is not an absolute URL. Links are only followed when their origin equals the
-// issuer's (security.md G4).
+// issuer's (case G4).
 func originOf(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {

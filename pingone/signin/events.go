@@ -61,7 +61,7 @@ type Event struct {
 	Message string
 
 	// AuthorizeURL is set on EventAuthorizeURL so the user can copy it when the browser
-	// does not open (security.md A22). It carries state, nonce and the S256 challenge,
+	// does not open (case A22). It carries state, nonce and the S256 challenge,
 	// none of which is secret.
 	AuthorizeURL string
 
@@ -83,7 +83,7 @@ type Event struct {
 }
 
 // emitter delivers events one at a time, in order, and stops after the attempt ended so
-// that a cancelled attempt cannot update the UI late (security.md F2).
+// that a cancelled attempt cannot update the UI late (case F2).
 type emitter struct {
 	mu     sync.Mutex
 	fn     func(Event)

@@ -5,7 +5,7 @@ import (
 	"sync"
 )
 
-// Runner keeps to one sign-in at a time (security.md F3): starting a new one cancels the
+// Runner keeps to one sign-in at a time (case F3): starting a new one cancels the
 // current attempt with ErrSuperseded and waits until it has released the loopback port,
 // so a double click never ends in "port in use" by ourselves (A21).
 type Runner struct {

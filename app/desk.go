@@ -32,6 +32,9 @@ type Options struct {
 	// OpenBrowser opens a URL in the system browser (fyne.App.OpenURL in the app). Browser
 	// sign-ins fail without it.
 	OpenBrowser func(url string) error
+	// BrowserTimeout bounds a browser sign-in overall (the user closed the tab or never
+	// finished); default signin.DefaultBrowserTimeout. The Sign in screen counts it down.
+	BrowserTimeout time.Duration
 	// Retry is the Management API retry policy; zero fields take pingone's defaults.
 	Retry pingone.RetryPolicy
 	// HTTPTimeout bounds each request; default pingone's 30 s.
@@ -62,6 +65,13 @@ type Desk struct {
 	closed   bool
 
 	signin signinState
+	wait   browserWaitState
+}
+
+// browserWaitState is the time limit of the running browser sign-in (see BrowserWait).
+type browserWaitState struct {
+	mu  sync.Mutex
+	cur *BrowserWait
 }
 
 // New loads the profiles from opts.Preferences. The sandbox profile is active on first

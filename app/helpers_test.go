@@ -16,7 +16,7 @@ import (
 )
 
 // Canary values: known fake secrets that must never show up in preferences, transcripts
-// or error strings (security.md H1).
+// or error strings (case H1).
 const (
 	canaryWorkerSecret = "CANARY-worker-secret-7f3a9c"
 	canaryPassword     = "Canary-Pw-5d2e8b!x"

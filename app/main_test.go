@@ -7,7 +7,7 @@ import (
 )
 
 // Every test must release what it started: sandbox listeners, loopback receivers,
-// connections and keyring goroutines (security.md H3). godbus keeps one shared session-bus
+// connections and keyring goroutines (case H3). godbus keeps one shared session-bus
 // connection for the life of the process by design; only the real-keyring test (build tag
 // keyring) opens it.
 func TestMain(m *testing.M) {

@@ -97,7 +97,7 @@ func (e *ValidationError) Error() string {
 func (e *ValidationError) FieldErrors() map[string]string { return e.Fields }
 
 // Validate checks p before it is saved or used. IDs must be canonical UUIDs because they
-// are spliced into URL paths (security.md D11).
+// are spliced into URL paths (case D11).
 func (p Profile) Validate() error {
 	f := map[string]string{}
 	if strings.TrimSpace(p.Name) == "" {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -16,11 +17,11 @@ const KeyringService = "io.github.pkcedesk"
 
 // MaxSecretBytes is the largest secret stored: Windows Credential Manager refuses blobs
 // over 2560 bytes and macOS about 3000, so the app refuses them everywhere rather than
-// behave differently per platform (security.md E5). Secrets are never truncated.
+// behave differently per platform (case E5). Secrets are never truncated.
 const MaxSecretBytes = 2560
 
 // Default keyring time limits. go-keyring waits on an unlock prompt with no timeout, so
-// an unanswered prompt would block forever (security.md §3.6, E2). Writes get longer
+// an unanswered prompt would block forever (case E2). Writes get longer
 // because the user may be typing the keyring password.
 const (
 	DefaultKeyringReadTimeout  = 10 * time.Second
@@ -32,8 +33,16 @@ var (
 	// ErrKeyringUnavailable: no keyring service (no D-Bus session, no Secret Service,
 	// unsupported platform).
 	ErrKeyringUnavailable = errors.New("the system keyring is not available")
-	// ErrKeyringLocked: the keyring is locked, or its unlock prompt was dismissed.
+	// ErrKeyringLocked: the keyring is locked.
 	ErrKeyringLocked = errors.New("the system keyring is locked")
+	// ErrKeyringDismissed: the keyring stayed locked because its unlock prompt was
+	// dismissed (or could not be shown). It is the user saying no, so it matches
+	// context.Canceled as well as ErrKeyringLocked; it never means "no secret stored"
+	// (case E3).
+	ErrKeyringDismissed error = &kindError{
+		msg:  "the system keyring stayed locked because its unlock prompt was dismissed",
+		also: []error{ErrKeyringLocked, context.Canceled},
+	}
 	// ErrKeyringTimeout: the keyring did not answer in time, usually because an unlock
 	// prompt is waiting for the user.
 	ErrKeyringTimeout = errors.New("the system keyring did not answer in time")
@@ -41,9 +50,22 @@ var (
 	ErrSecretTooBig = errors.New("the secret is too large for the system keyring")
 	// ErrSecretNotFound: no secret is stored for this connection.
 	ErrSecretNotFound = errors.New("no secret is stored for this connection")
+	// ErrSecretInvalid: the keyring holds something for this connection that cannot be
+	// a worker secret (damaged, another tool's encoding, control characters). It is
+	// never used; the user is asked to paste the secret again (case E6).
+	ErrSecretInvalid = errors.New("the stored secret is damaged or in an unexpected format; paste it again")
 	// ErrKeyringFailed: any other keyring failure.
 	ErrKeyringFailed = errors.New("the system keyring reported an error")
 )
+
+// kindError is a problem kind that also counts as other, broader kinds for errors.Is.
+type kindError struct {
+	msg  string
+	also []error
+}
+
+func (k *kindError) Error() string   { return k.msg }
+func (k *kindError) Unwrap() []error { return k.also }
 
 // KeyringError is a keyring failure in plain words. Kind is one of the Err* sentinels
 // above; Remedy tells the user what to do. The underlying error (never containing the
@@ -81,6 +103,9 @@ func (e *KeyringError) Remedy() string {
 		return "This session has no keyring service. On Linux, log in to a desktop session with GNOME Keyring or KWallet " +
 			"(package gnome-keyring) running. Or choose \"Use for this run only\": the secret is then kept in memory " +
 			"and forgotten when the app quits."
+	case ErrKeyringDismissed:
+		return "Nothing was read or changed. Try again and unlock the keyring when it asks (usually your login password); " +
+			"or choose \"Use for this run only\"."
 	case ErrKeyringLocked:
 		return "Unlock the keyring (your login keyring password), then try again; or choose \"Use for this run only\"."
 	case ErrKeyringTimeout:
@@ -90,6 +115,9 @@ func (e *KeyringError) Remedy() string {
 		return "A PingOne worker secret is far shorter; check that only the secret was pasted."
 	case ErrSecretNotFound:
 		return "Enter the worker app's client secret for this connection."
+	case ErrSecretInvalid:
+		return "The keyring entry for this connection does not hold a usable worker secret. Paste the worker app's " +
+			"client secret again and save it; that replaces the entry."
 	default:
 		return "Try again; if it keeps failing, choose \"Use for this run only\"."
 	}
@@ -111,9 +139,17 @@ func classifyKeyring(err error) error {
 	}
 	msg := strings.ToLower(err.Error())
 	switch {
+	// go-keyring ignores the Secret Service prompt's "dismissed" flag: a dismissed unlock
+	// prompt comes back as "failed to unlock correct collection". macOS says "User
+	// canceled the operation".
 	case strings.Contains(msg, "failed to unlock"),
-		strings.Contains(msg, "is locked"),
-		strings.Contains(msg, "dismissed"):
+		strings.Contains(msg, "dismissed"),
+		strings.Contains(msg, "user canceled"),
+		strings.Contains(msg, "user cancelled"),
+		strings.Contains(msg, "canceled by user"),
+		strings.Contains(msg, "cancelled by user"):
+		return ErrKeyringDismissed
+	case strings.Contains(msg, "is locked"):
 		return ErrKeyringLocked
 	case strings.Contains(msg, "dbus-launch"),
 		strings.Contains(msg, "org.freedesktop.secrets"),
@@ -165,15 +201,34 @@ type SecretStoreOptions struct {
 
 // SecretStore keeps worker secrets in the OS keyring, or in memory for this run only when
 // the user chose so. There is no plaintext fallback: if the keyring fails, the caller
-// reports it and the user decides (security.md E1).
+// reports it and the user decides (case E1).
+//
+// Keyring calls are serialised in the order they were made (case E7): two windows
+// saving and reading at once never interleave, and of two saves the later call is the one
+// that stays. Stores on the OS keyring share one queue, so this holds across Desks too.
 type SecretStore struct {
 	backend             keyring.Keyring
 	readLimit, writeLim time.Duration
 	after               func(time.Duration) <-chan time.Time
+	queue               *callQueue
 
 	mu     sync.Mutex
 	memory map[string]string
+	seq    uint64            // bumped by every Save, Remember and Forget
+	latest map[string]uint64 // the seq of each profile's latest write
+
+	// queued (tests only) runs once a keyring call has taken its place in the queue.
+	queued func()
 }
+
+// callQueue runs keyring calls one after the other, first come first served.
+type callQueue struct {
+	mu   sync.Mutex
+	tail chan struct{} // closed when the last queued call has finished
+}
+
+// systemQueue serialises every call to the OS keyring in this process.
+var systemQueue = &callQueue{}
 
 // NewSecretStore returns a store.
 func NewSecretStore(o SecretStoreOptions) *SecretStore {
@@ -182,10 +237,13 @@ func NewSecretStore(o SecretStoreOptions) *SecretStore {
 		readLimit: o.ReadTimeout,
 		writeLim:  o.WriteTimeout,
 		after:     o.After,
+		queue:     &callQueue{},
 		memory:    map[string]string{},
+		latest:    map[string]uint64{},
 	}
 	if s.backend == nil {
 		s.backend = systemKeyring{}
+		s.queue = systemQueue
 	}
 	if s.readLimit <= 0 {
 		s.readLimit = DefaultKeyringReadTimeout
@@ -210,16 +268,42 @@ func (systemKeyring) Get(service, user string) (string, error) { return keyring.
 func (systemKeyring) Delete(service, user string) error        { return keyring.Delete(service, user) }
 func (systemKeyring) DeleteAll(service string) error           { return keyring.DeleteAll(service) }
 
-// bounded runs op in its own goroutine and waits at most limit. On timeout the goroutine
-// is abandoned: go-keyring offers no way to cancel a pending prompt, and leaking one
-// blocked goroutine beats freezing the app (security.md E2).
+// errGaveUp ends a queued call whose caller stopped waiting before its turn came.
+var errGaveUp = errors.New("app: the keyring call was abandoned before it started")
+
+// bounded queues op behind the keyring calls made before it and waits at most limit for
+// it to be done. On timeout the call is abandoned: if it has not started yet it never
+// will; if it is already inside the keyring (go-keyring cannot cancel a pending prompt)
+// its goroutine finishes later on its own. Leaking one blocked goroutine beats freezing
+// the app (case E2).
 func (s *SecretStore) bounded(ctx context.Context, limit time.Duration, op func() (string, error)) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
 	type result struct {
 		v   string
 		err error
 	}
+	s.queue.mu.Lock()
+	prev := s.queue.tail
+	mine := make(chan struct{})
+	s.queue.tail = mine
+	s.queue.mu.Unlock()
+	if s.queued != nil {
+		s.queued()
+	}
+
+	var gaveUp atomic.Bool
 	done := make(chan result, 1) // buffered: an abandoned op can still finish and exit
 	go func() {
+		defer close(mine)
+		if prev != nil {
+			<-prev
+		}
+		if gaveUp.Load() {
+			done <- result{err: errGaveUp}
+			return
+		}
 		v, err := op()
 		done <- result{v, err}
 	}()
@@ -227,8 +311,10 @@ func (s *SecretStore) bounded(ctx context.Context, limit time.Duration, op func(
 	case r := <-done:
 		return r.v, r.err
 	case <-s.after(limit):
+		gaveUp.Store(true)
 		return "", ErrKeyringTimeout
 	case <-ctx.Done():
+		gaveUp.Store(true)
 		return "", ctx.Err()
 	}
 }
@@ -246,15 +332,22 @@ func keyringError(op string, err error) error {
 	return &KeyringError{Kind: classifyKeyring(err), Op: op, Err: err}
 }
 
+// write records a write of the profile's secret and returns its sequence number.
+func (s *SecretStore) write(profileID string) uint64 {
+	s.seq++
+	s.latest[profileID] = s.seq
+	return s.seq
+}
+
 // Save stores secret in the OS keyring for the connection and drops any in-memory copy.
 // On failure nothing is stored anywhere; the caller may offer Remember instead.
 func (s *SecretStore) Save(ctx context.Context, profileID, secret string) error {
-	if secret == "" {
-		return &ValidationError{Fields: map[string]string{FieldWorkerSecret: "Paste the worker's client secret."}}
+	if err := checkSecret(secret); err != nil {
+		return err
 	}
-	if len(secret) > MaxSecretBytes {
-		return &KeyringError{Kind: ErrSecretTooBig, Op: "save"}
-	}
+	s.mu.Lock()
+	seq := s.write(profileID)
+	s.mu.Unlock()
 	_, err := s.bounded(ctx, s.writeLim, func() (string, error) {
 		return "", s.backend.Set(KeyringService, profileID, secret)
 	})
@@ -262,7 +355,9 @@ func (s *SecretStore) Save(ctx context.Context, profileID, secret string) error 
 		return keyringError("save", err)
 	}
 	s.mu.Lock()
-	delete(s.memory, profileID)
+	if s.latest[profileID] == seq { // a later Remember keeps its in-memory secret
+		delete(s.memory, profileID)
+	}
 	s.mu.Unlock()
 	return nil
 }
@@ -270,10 +365,15 @@ func (s *SecretStore) Save(ctx context.Context, profileID, secret string) error 
 // Remember keeps secret in memory for this run only ("use for this run only"). Nothing
 // is written anywhere.
 func (s *SecretStore) Remember(profileID, secret string) error {
-	if secret == "" {
-		return &ValidationError{Fields: map[string]string{FieldWorkerSecret: "Paste the worker's client secret."}}
+	if err := checkSecret(secret); err != nil {
+		var ke *KeyringError
+		if errors.As(err, &ke) {
+			ke.Op = "keep"
+		}
+		return err
 	}
 	s.mu.Lock()
+	s.write(profileID)
 	s.memory[profileID] = secret
 	s.mu.Unlock()
 	return nil
@@ -281,7 +381,8 @@ func (s *SecretStore) Remember(profileID, secret string) error {
 
 // Load returns the connection's secret: the in-memory copy if the user chose "this run
 // only", else the keyring's. A missing secret is a *KeyringError of kind
-// ErrSecretNotFound.
+// ErrSecretNotFound; a stored value that cannot be a secret, one of kind
+// ErrSecretInvalid (the value itself is never returned or quoted).
 func (s *SecretStore) Load(ctx context.Context, profileID string) (string, SecretSource, error) {
 	s.mu.Lock()
 	v, ok := s.memory[profileID]
@@ -295,6 +396,9 @@ func (s *SecretStore) Load(ctx context.Context, profileID string) (string, Secre
 	if err != nil {
 		return "", SecretMissing, keyringError("read", err)
 	}
+	if !usableSecret(v) {
+		return "", SecretMissing, &KeyringError{Kind: ErrSecretInvalid, Op: "read"}
+	}
 	return v, SecretInKeyring, nil
 }
 
@@ -302,6 +406,7 @@ func (s *SecretStore) Load(ctx context.Context, profileID string) (string, Secre
 // was not there is not an error.
 func (s *SecretStore) Forget(ctx context.Context, profileID string) error {
 	s.mu.Lock()
+	s.write(profileID)
 	delete(s.memory, profileID)
 	s.mu.Unlock()
 	_, err := s.bounded(ctx, s.writeLim, func() (string, error) {

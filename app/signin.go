@@ -55,17 +55,28 @@ func (r SignInRequest) String() string {
 // GoString hides the password from %#v.
 func (r SignInRequest) GoString() string { return r.String() }
 
-// Session is the current signed-in state: verified tokens and the ID-token checklist.
+// Session is the current signed-in state: the tokens and the ID-token checklist.
 type Session struct {
-	ProfileID  string
-	ClientID   string
-	Issuer     string
-	Mode       SignInMode
-	Scopes     []string
-	Tokens     signin.Tokens // String() redacts every value
-	IDToken    *token.Report // every check passed
+	ProfileID string
+	ClientID  string
+	Issuer    string
+	Mode      SignInMode
+	Scopes    []string
+	Tokens    signin.Tokens // String() redacts every value
+	// IDToken is the checklist of Tokens.IDToken. Every check passed, unless IDTokenErr
+	// is set.
+	IDToken *token.Report
+	// IDTokenErr is set when a refresh returned an ID token that failed verification
+	// (a *signin.IDTokenRejectedError; IDToken lists the failed checks). The refreshed
+	// tokens were kept all the same, because PingOne had already replaced the refresh
+	// token; Subject is still the one the sign-in verified.
+	IDTokenErr error
 	Subject    string
 	SignedInAt time.Time
+
+	// identity is the sign-in's verified ID token. Every refreshed ID token is compared
+	// with it (OIDC Core §12.2), never with a refreshed one that may not have verified.
+	identity *token.Decoded
 }
 
 func (s *Session) String() string {
@@ -123,6 +134,12 @@ func (d *Desk) SignIn(ctx context.Context, req SignInRequest, onEvent func(signi
 	if req.Mode == SignInBrowser && d.opts.OpenBrowser == nil {
 		return nil, errors.New("app: no way to open the browser was configured")
 	}
+	if req.Mode == SignInBrowser {
+		// Refuse before the browser opens a sign-in whose redirect could never come back.
+		if err := d.checkBrowserRedirect(ctx, req.ClientID); err != nil {
+			return nil, err
+		}
+	}
 	p, ep, err := d.target()
 	if err != nil {
 		return nil, err
@@ -161,7 +178,7 @@ func (d *Desk) SignIn(ctx context.Context, req SignInRequest, onEvent func(signi
 		if req.Mode == SignInInApp {
 			return client.SignInWithPassword(ctx, username, password, signin.RedirectlessOptions{OnEvent: onEvent, AuthParams: params})
 		}
-		return client.SignInBrowser(ctx, signin.BrowserOptions{OpenBrowser: d.opts.OpenBrowser, OnEvent: onEvent, AuthParams: params})
+		return d.browserSignIn(ctx, client, signin.BrowserOptions{OnEvent: onEvent, AuthParams: params})
 	})
 	res, err := run.Wait(ctx)
 	if err != nil {
@@ -189,6 +206,9 @@ func (d *Desk) keepSession(gen uint64, client *signin.Client, meta sessionMeta, 
 		ProfileID: meta.profileID, ClientID: meta.clientID, Issuer: meta.issuer, Mode: meta.mode,
 		Scopes: meta.scopes, Tokens: res.Tokens, IDToken: res.IDToken, Subject: res.Subject,
 		SignedInAt: d.now(),
+	}
+	if res.IDToken != nil {
+		sess.identity = res.IDToken.Token
 	}
 	s := &d.signin
 	s.mu.Lock()
@@ -295,6 +315,13 @@ func (d *Desk) current() (*Session, *signin.Client, error) {
 
 // Refresh redeems the session's refresh token and makes the new tokens current. PingOne
 // rotates refresh tokens, so the old one is dropped (RFC 9700 §4.14).
+//
+// A new ID token that fails verification does not fail the refresh: the new tokens are
+// kept (the old refresh token is spent) and the session's IDTokenErr says why the ID token
+// is not verified. A new ID token about another user or sign-in (OIDC Core §12.2) is
+// different: the refresh fails with a *Problem wrapping a *signin.RefreshIdentityError,
+// the new tokens are dropped and the session stays as it was, so one user's name is
+// never shown beside another user's tokens.
 func (d *Desk) Refresh(ctx context.Context) (*Session, error) {
 	sess, client, err := d.current()
 	if err != nil {
@@ -303,14 +330,25 @@ func (d *Desk) Refresh(ctx context.Context) (*Session, error) {
 	if sess.Tokens.RefreshToken == "" {
 		return nil, ErrNoRefreshToken
 	}
-	r, err := client.Refresh(ctx, sess.Tokens.RefreshToken)
+	r, err := client.Refresh(ctx, sess.Tokens.RefreshToken, sess.identity)
 	if err != nil {
+		var rie *signin.RefreshIdentityError
+		if errors.As(err, &rie) {
+			return nil, &Problem{
+				Title:  "PingOne's refreshed tokens are not for the signed-in user, so they were not used.",
+				Remedy: "Sign out and sign in again. The session shown is unchanged, but it can no longer be refreshed.",
+				Err:    err,
+			}
+		}
 		return nil, err
 	}
 	next := *sess
 	next.Tokens = r.Tokens
-	if r.IDToken != nil {
-		next.IDToken = r.IDToken
+	if r.Tokens.IDToken == "" {
+		// No new ID token: the current one and its checklist still describe the session.
+		next.Tokens.IDToken = sess.Tokens.IDToken
+	} else {
+		next.IDToken, next.IDTokenErr = r.IDToken, r.IDTokenErr
 	}
 	s := &d.signin
 	s.mu.Lock()

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"net"
@@ -11,7 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
+
 	"github.com/pkcedesk/pkcedesk/pingone"
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox"
 	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
 	"github.com/pkcedesk/pkcedesk/pingone/signin"
 	"github.com/pkcedesk/pkcedesk/pingone/token"
@@ -252,7 +257,7 @@ func TestBrowserSignInCancel(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("SignIn did not return after CancelSignIn")
 	}
-	// The loopback port is free again right away (security.md F2/H3).
+	// The loopback port is free again right away (case F2/H3).
 	l, err := net.Listen("tcp4", fmt.Sprintf("127.0.0.1:%d", port))
 	if err != nil {
 		t.Fatalf("port %d still held after cancel: %v", port, err)
@@ -390,5 +395,117 @@ func TestSignInIsRecordedInTranscript(t *testing.T) {
 	}
 	if !token {
 		t.Fatalf("the token exchange is not in the transcript (%d entries)", len(seen))
+	}
+}
+
+var (
+	rotatedOnce sync.Once
+	rotatedPriv *rsa.PrivateKey
+)
+
+// rotatedKey is the key tests rotate the sandbox to, made once (slow under -race).
+func rotatedKey() *rsa.PrivateKey {
+	rotatedOnce.Do(func() {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			panic(err)
+		}
+		rotatedPriv = k
+	})
+	return rotatedPriv
+}
+
+func signInDemo(t *testing.T, d *Desk) *Session {
+	t.Helper()
+	clientID := createSignInApp(t, d)
+	demo, err := d.SandboxDemoUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := d.SignIn(testCtx(t), SignInRequest{Mode: SignInInApp, ClientID: clientID, Username: demo.Username, Password: demo.Password}, nil)
+	if err != nil {
+		t.Fatalf("SignIn: %v", err)
+	}
+	return sess
+}
+
+// A refresh whose new ID token cannot be verified keeps the new tokens (PingOne has
+// already replaced the refresh token), says why the ID token is not verified, and keeps
+// the signed-in identity; the next refresh then still works.
+func TestRefresh_UnverifiedIDTokenKeepsTokensAndReason(t *testing.T) {
+	d, _ := newDesk(t)
+	ctx := testCtx(t)
+	sess := signInDemo(t, d)
+	warm, err := d.Refresh(ctx) // the refresh key set is fetched now
+	if err != nil || warm.IDTokenErr != nil {
+		t.Fatalf("first refresh: %v / %v", err, warm.IDTokenErr)
+	}
+	srv, _ := d.SandboxServer()
+	srv.RotateSigningKeyTo(rotatedKey())
+	srv.Faults().Add(sandbox.Fault{Method: "GET", PathContains: "/as/jwks", Times: 1, Status: 503, Body: `{}`})
+
+	next, err := d.Refresh(ctx)
+	if err != nil {
+		t.Fatalf("refresh with an unverifiable ID token: %v", err)
+	}
+	var rejected *signin.IDTokenRejectedError
+	if !errors.As(next.IDTokenErr, &rejected) || next.IDToken == nil || next.IDToken.OK() {
+		t.Fatalf("IDTokenErr = %v: want the ID token marked not verified, with its checklist", next.IDTokenErr)
+	}
+	if c, _ := next.IDToken.Check(token.CheckSignature); c.Status != token.Failed || c.Reason == "" {
+		t.Fatalf("signature check = %+v, want a failure with a reason", c)
+	}
+	if next.Tokens.RefreshToken == warm.Tokens.RefreshToken || next.Tokens.IDToken == warm.Tokens.IDToken || d.CurrentSession() != next {
+		t.Fatal("the refreshed tokens were not adopted")
+	}
+	if next.Subject != sess.Subject {
+		t.Fatalf("subject changed to %q", next.Subject)
+	}
+	assertNoCanary(t, "IDTokenErr", next.IDTokenErr.Error(), next.Tokens.AccessToken, next.Tokens.RefreshToken)
+
+	again, err := d.Refresh(ctx)
+	if err != nil {
+		t.Fatalf("refresh after an unverified one (was the rotated refresh token kept?): %v", err)
+	}
+	if again.Tokens.RefreshToken == next.Tokens.RefreshToken {
+		t.Fatal("the second refresh did not rotate")
+	}
+}
+
+// OIDC Core §12.2: a refreshed ID token about another user is not adopted; the session
+// keeps its identity and tokens, and the user is told to sign in again.
+func TestRefresh_AnotherUsersIDTokenIsNotAdopted(t *testing.T) {
+	d, _ := newDesk(t)
+	ctx := testCtx(t)
+	sess := signInDemo(t, d)
+	srv, _ := d.SandboxServer()
+
+	const at = "at-foreign-CANARY"
+	now := time.Now()
+	foreign := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{
+		"iss": sess.Issuer, "sub": "another-user-CANARY", "aud": sess.ClientID, "name": "Mallory",
+		"iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "at_hash": token.HalfHash(at),
+	})
+	foreign.Header["kid"] = srv.SigningKeyID()
+	raw, err := foreign.SignedString(signingKey()) // genuinely signed by the environment's key
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Faults().Add(sandbox.Fault{Method: "POST", PathContains: "/as/token", Times: 1, Status: 200,
+		Body: `{"access_token":"` + at + `","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-foreign-CANARY","id_token":"` + raw + `"}`})
+
+	next, err := d.Refresh(ctx)
+	var rie *signin.RefreshIdentityError
+	if !errors.As(err, &rie) || rie.Claim != "sub" || next != nil {
+		t.Fatalf("Refresh = %v, %v; want a *signin.RefreshIdentityError for sub", next, err)
+	}
+	p := Explain(err)
+	if !strings.Contains(p.Title, "not for the signed-in user") || !strings.Contains(p.Remedy, "sign in again") {
+		t.Fatalf("explanation = %q / %q", p.Title, p.Remedy)
+	}
+	assertNoCanary(t, "explanation", p.Title+p.Remedy+p.Detail(), "another-user-CANARY", "Mallory", at, "rt-foreign-CANARY")
+	cur := d.CurrentSession()
+	if cur != sess || cur.Subject != sess.Subject || cur.Tokens.AccessToken == at || cur.Tokens.RefreshToken == "rt-foreign-CANARY" {
+		t.Fatal("the session adopted another user's tokens")
 	}
 }

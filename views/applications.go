@@ -123,6 +123,7 @@ type ApplicationsScreen struct {
 	demoBox                    *fyne.Container
 	demoUsername, demoPassword *widget.Label
 	copyUsername, copyPassword *widget.Button
+	passwordNote               *widget.Label // "the clipboard clears in 60 s" after copying the password
 	demoProblem                *explainedError
 	demoUser                   *app.DemoUser
 }
@@ -984,9 +985,10 @@ func (s *ApplicationsScreen) buildDemo() fyne.CanvasObject {
 			s.copy(s.demoUser.Username)
 		}
 	})
+	s.passwordNote = newClipboardNote()
 	s.copyPassword = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
 		if s.demoUser != nil {
-			s.copy(s.demoUser.Password)
+			secretClipboardFor(s.sh.clipboard()).Copy(s.demoUser.Password, s.passwordNote)
 		}
 	})
 	once := widget.NewLabel("The password is shown only here and only now: PKCE Desk does not store it. Copy it before you leave this connection.")
@@ -995,7 +997,7 @@ func (s *ApplicationsScreen) buildDemo() fyne.CanvasObject {
 	s.demoBox = container.NewVBox(
 		container.New(layout.NewFormLayout(),
 			widget.NewLabel("Username"), container.NewBorder(nil, nil, nil, s.copyUsername, s.demoUsername),
-			widget.NewLabel("Password"), container.NewBorder(nil, nil, nil, s.copyPassword, s.demoPassword),
+			widget.NewLabel("Password"), container.NewBorder(nil, nil, nil, container.NewHBox(s.passwordNote, s.copyPassword), s.demoPassword),
 		),
 		once,
 	)

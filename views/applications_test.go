@@ -507,7 +507,7 @@ func TestApplicationsConnectionChangeClearsResults(t *testing.T) {
 	}
 }
 
-// The screen's errors never show a secret (security.md H1).
+// The screen's errors never show a secret (case H1).
 func TestApplicationsShowNoSecrets(t *testing.T) {
 	e := newDeskEnv(t)
 	s := openApplications(t, e)

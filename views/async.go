@@ -54,7 +54,7 @@ type Task struct {
 }
 
 // Cancel stops the task: its context is cancelled and its done callback will not run, so a
-// cancelled attempt can never update the screen late (security.md F2). The caller resets
+// cancelled attempt can never update the screen late (case F2). The caller resets
 // its own widgets.
 func (t *Task) Cancel() {
 	t.cancelled.Store(true)

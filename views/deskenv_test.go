@@ -16,7 +16,7 @@ import (
 )
 
 // Canary secrets of the screen tests: they must never appear in any label, entry or
-// error the screens show (security.md H1), except where the user typed them.
+// error the screens show (case H1), except where the user typed them.
 const (
 	canaryWorkerSecret = "CANARY-worker-secret-4e1b7d"
 	canaryPassword     = "Canary-Pw-9c3a1f!x"

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -558,5 +559,154 @@ func TestSignInStepPathReadsLikePingOnesDocs(t *testing.T) {
 		if got := stepPath(in); got != want {
 			t.Errorf("stepPath(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// Issue defect 7: the password typed to sign in does not linger once it has done its
+// job, nor after the session ends.
+func TestSignIn_PasswordIsClearedAfterSignInAndSignOut(t *testing.T) {
+	e, s, a := newSignInEnv(t)
+	demo, _ := e.Desk.SandboxDemoUser()
+	activateLookAlike(t, e, "Test look-alike", app.TagTest) // not the sandbox: no fixture to restore
+	s.ConnectionChanged()
+	waitTask(t, s.appsTask, "the list on the new connection")
+	s.UseApp(a.ID, a.Name)
+	s.username.SetText(demo.Username)
+	s.password.SetText(demo.Password)
+	waitSignedIn(t, e, s.Start(app.SignInInApp), "in-app sign-in")
+	if e.Desk.CurrentSession() == nil {
+		t.Fatalf("not signed in: %q", s.status.Text)
+	}
+	if s.password.Text != "" {
+		t.Fatal("the password stayed in the form after a successful sign-in")
+	}
+	if s.username.Text != demo.Username {
+		t.Fatal("the username (not a secret) was cleared too")
+	}
+
+	s.password.SetText(demo.Password) // typed again, then the session ends
+	test.Tap(s.signOut)
+	waitTask(t, s.task, "sign-out")
+	if s.password.Text != "" {
+		t.Fatal("the password stayed in the form after sign-out")
+	}
+}
+
+// On the sandbox the demo user's published password comes back after a sign-in; what the
+// user typed for another user does not stay.
+func TestSignIn_SandboxKeepsOnlyItsDemoFixture(t *testing.T) {
+	e, s, _ := newSignInEnv(t)
+	demo, _ := e.Desk.SandboxDemoUser()
+	waitSignedIn(t, e, s.Start(app.SignInInApp), "in-app sign-in")
+	if s.password.Text != demo.Password {
+		t.Fatal("the sandbox's demo password was not restored for the next sign-in")
+	}
+	s.username.SetText("someone.else")
+	s.password.SetText("Typed-Pw-1!")
+	s.clearPassword()
+	if s.password.Text != "" {
+		t.Fatal("a typed password for another user was kept")
+	}
+}
+
+// Issue defect 9: a browser sign-in shows how long it still waits, from the desk's own
+// time limit for the attempt.
+func TestSignIn_BrowserWaitCountsDown(t *testing.T) {
+	clock := &fakeClock{now: time.Now()}
+	e := newDeskEnv(t, func(o *app.Options) {
+		o.Now = clock.Now
+		o.BrowserTimeout = 5 * time.Minute
+	})
+	s := e.Win.SignIn
+	a := createSeedApp(t, e.Desk, "Demo", "profile", "email")
+	s.UseApp(a.ID, a.Name)
+	ticker := newFakeTicker()
+	s.wait.newTicker = ticker.New
+	ticked := make(chan struct{}, 1)
+	s.wait.onTick = func() { ticked <- struct{}{} }
+	tap := tapEvents(s, signin.EventWaiting)
+	task := s.Start(app.SignInBrowser)
+	waitFor(t, e.Opened, "the browser to be opened")
+	tap.wait(t, signin.EventWaiting)
+	if !s.wait.label.Visible() || s.wait.label.Text != "Waiting for the browser — 5:00 left" {
+		t.Fatalf("countdown = %q (visible %v)", s.wait.label.Text, s.wait.label.Visible())
+	}
+	clock.Set(clock.Now().Add(28 * time.Second))
+	ticker.c <- time.Now()
+	waitFor(t, ticked, "the countdown to update")
+	if s.wait.label.Text != "Waiting for the browser — 4:32 left" {
+		t.Fatalf("countdown after 28 s = %q", s.wait.label.Text)
+	}
+	s.Cancel()
+	waitTask(t, task, "the cancelled sign-in")
+	if s.wait.label.Visible() {
+		t.Fatalf("the countdown stayed after the sign-in ended: %q", s.wait.label.Text)
+	}
+	if started, stopped := ticker.counts(); started != 1 || stopped != 1 {
+		t.Fatalf("ticker started %d, stopped %d", started, stopped)
+	}
+}
+
+// Issue defect 9: an app whose redirect cannot reach this app is refused before the
+// browser opens, with the reason and a Fix redirect button that runs the self-check's fix.
+func TestSignIn_UnusableRedirectOffersFixRedirect(t *testing.T) {
+	e := newDeskEnv(t)
+	s := e.Win.SignIn
+	r := e.Desk.NewApplicationRequest()
+	r.Name = "Web redirect"
+	r.RedirectURIs = []string{"https://example.com/cb"}
+	a, err := e.Desk.CreateApplication(context.Background(), r, []string{"profile", "email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.UseApp(a.ID, a.Name)
+	waitTask(t, s.Start(app.SignInBrowser), "the refused sign-in")
+	if !strings.Contains(s.status.Text, "does not send the browser back to PKCE Desk") ||
+		!strings.Contains(s.remedy.Text, "https://example.com/cb") || !strings.Contains(s.remedy.Text, e.Redirect) {
+		t.Fatalf("status %q / remedy %q", s.status.Text, s.remedy.Text)
+	}
+	if !s.fixBox.Visible() || s.fixBtn.Disabled() || s.running || s.startBtn.Disabled() {
+		t.Fatal("no Fix redirect offered, or the screen is not idle")
+	}
+	select {
+	case u := <-e.Opened:
+		t.Fatalf("the browser was opened: %.40s…", u)
+	default:
+	}
+
+	test.Tap(s.fixBtn)
+	waitTask(t, s.task, "Fix redirect")
+	if s.fixBox.Visible() || !strings.HasPrefix(s.status.Text, "Fixed: "+e.Redirect) {
+		t.Fatalf("after the fix: status %q, button shown %v", s.status.Text, s.fixBox.Visible())
+	}
+	task := s.Start(app.SignInBrowser)
+	waitFor(t, e.Opened, "the browser to be opened after the fix")
+	s.Cancel()
+	waitTask(t, task, "the cancelled sign-in")
+}
+
+// F9: another window's sign-in holds the port; the user is told so, not that another
+// program is in the way.
+func TestSignIn_F9_AnotherWindowSigningInIsNamed(t *testing.T) {
+	e, s, _ := newSignInEnv(t)
+	other, err := signin.ListenLoopback(signin.ReceiverOptions{RedirectURI: e.Redirect, State: "state-of-another-window"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	waitTask(t, s.Start(app.SignInBrowser), "sign-in while another window signs in")
+	if s.status.Text != "PKCE Desk is already signing in in another window." || strings.Contains(s.remedy.Text, "Another program") {
+		t.Fatalf("status %q / remedy %q", s.status.Text, s.remedy.Text)
+	}
+	if !hasNote(s, "Failed: PKCE Desk is already signing in") {
+		t.Fatal("the steps name another cause than the outcome")
+	}
+	if s.running || s.startBtn.Disabled() {
+		t.Fatal("the screen is not idle")
+	}
+	select {
+	case <-e.Opened:
+		t.Fatal("the browser was opened")
+	default:
 	}
 }

@@ -38,6 +38,7 @@ type Timeline struct {
 	clear    *widget.Button
 	copyCurl *widget.Button
 	copyResp *widget.Button
+	clipNote *widget.Label // "the clipboard clears in 60 s" after a copy
 	summary  *widget.Label
 	request  *widget.Label
 	response *widget.Label
@@ -71,6 +72,7 @@ func NewTimeline(a fyne.App) *Timeline {
 	t.clear.Importance = widget.LowImportance
 	t.copyCurl = widget.NewButtonWithIcon("Copy as cURL", theme.ContentCopyIcon(), t.copySelectedCurl)
 	t.copyResp = widget.NewButtonWithIcon("Copy response", theme.ContentCopyIcon(), t.copySelectedResponse)
+	t.clipNote = newClipboardNote()
 
 	t.summary = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	t.summary.Truncation = fyne.TextTruncateEllipsis
@@ -88,7 +90,7 @@ func NewTimeline(a fyne.App) *Timeline {
 	bar := container.NewBorder(nil, nil, container.NewHBox(title, t.count), t.clear)
 	listArea := container.NewStack(t.list, container.NewPadded(container.NewVBox(t.empty)))
 
-	actions := container.NewHBox(t.copyCurl, t.copyResp)
+	actions := container.NewHBox(t.clipNote, t.copyCurl, t.copyResp)
 	detail := container.NewBorder(container.NewBorder(nil, nil, nil, actions, t.summary), nil, nil, nil, t.tabs)
 
 	split := container.NewHSplit(container.NewBorder(bar, nil, nil, nil, listArea), detail)
@@ -182,14 +184,15 @@ func (t *Timeline) copySelectedCurl() {
 	if t.selected < 0 {
 		return
 	}
-	t.clipboard.SetContent(t.entries[t.selected].Curl())
+	secretClipboardFor(t.clipboard).Copy(t.entries[t.selected].Curl(), t.clipNote)
 }
 
 func (t *Timeline) copySelectedResponse() {
 	if t.selected < 0 {
 		return
 	}
-	t.clipboard.SetContent(t.entries[t.selected].ResponseBody)
+	// A response body can carry tokens or user data (redacted, but still the user's).
+	secretClipboardFor(t.clipboard).Copy(t.entries[t.selected].ResponseBody, t.clipNote)
 }
 
 // exchangeRow is one line of an HTTP list: status (coloured), method, URL (truncated),

@@ -123,6 +123,7 @@ type TokensScreen struct {
 	verdict       *widget.Label // the checklist's outcome in a word, beside the token's kind
 	message       *widget.Label
 	copyToken     *widget.Button
+	clipNote      *widget.Label // "the clipboard clears in 60 s" after Copy token
 	verify        *widget.Button
 	verifyHint    *widget.Label
 
@@ -182,8 +183,9 @@ func NewTokensScreen(a fyne.App, opts TokensOptions) *TokensScreen {
 	s.message = widget.NewLabel("")
 	s.message.Wrapping = fyne.TextWrapWord
 
+	s.clipNote = newClipboardNote()
 	s.copyToken = widget.NewButtonWithIcon("Copy token", theme.ContentCopyIcon(), func() {
-		s.clipboard.SetContent(s.current().raw)
+		secretClipboardFor(s.clipboard).Copy(s.current().raw, s.clipNote)
 	})
 	s.verify = widget.NewButtonWithIcon("Verify signature", theme.ConfirmIcon(), s.verifyPasted)
 	s.verifyHint = widget.NewLabel("")
@@ -232,7 +234,7 @@ func NewTokensScreen(a fyne.App, opts TokensOptions) *TokensScreen {
 	sources := container.NewHBox(buttons...)
 	s.summary = container.NewBorder(nil, nil,
 		container.NewHBox(s.kind, s.verdict, s.countdown),
-		container.NewHBox(s.verify, s.copyToken),
+		container.NewHBox(s.verify, s.clipNote, s.copyToken),
 		s.flow)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, title, nil, sources),
@@ -399,6 +401,9 @@ func (s *TokensScreen) render() {
 		s.rawToken.SetText(v.raw)
 	default:
 		s.message.Hide()
+		if notice := unverifiedNotice(s.source, v.report); notice != "" {
+			s.showMessage(notice, widget.DangerImportance)
+		}
 		s.kind.SetText(tokenTitle(s.source, v.decoded))
 		s.copyToken.Enable()
 		s.fillDetails(v)
@@ -409,6 +414,21 @@ func (s *TokensScreen) render() {
 	} else {
 		s.summary.Show()
 	}
+}
+
+// unverifiedNotice says, above the claims, why a session's ID token is not verified. A
+// sign-in never keeps such a token, but a refresh does (its refresh token has already
+// replaced the old one), so the reason must be in view and not only in the checklist.
+func unverifiedNotice(src TokenSource, r *token.Report) string {
+	if src != SourceIDToken || r == nil {
+		return ""
+	}
+	failed := r.Failed()
+	if len(failed) == 0 {
+		return ""
+	}
+	return "This ID token did not pass verification, so do not rely on what it says: " + failed[0].Reason +
+		" The session still belongs to the user who signed in; sign in again for a verified ID token."
 }
 
 func (s *TokensScreen) flowText() string {

@@ -196,9 +196,13 @@ func (win *Window) Follow(t *pingone.Transcript) {
 	})
 }
 
-// Close stops background work owned by the window (ticker, transcript subscription).
+// Close stops background work owned by the window (ticker, transcript subscription) and
+// takes secrets copied from it off the clipboard.
 func (win *Window) Close() {
 	win.Tokens.Close()
+	if win.App != nil {
+		closeSecretClipboard(win.App.Clipboard())
+	}
 	if win.unsubscribe != nil {
 		win.unsubscribe()
 		win.unsubscribe = nil

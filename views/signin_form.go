@@ -1,0 +1,167 @@
+package views
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/pkcedesk/pkcedesk/app"
+	"github.com/pkcedesk/pkcedesk/pingone"
+)
+
+// --- the application picker -------------------------------------------------
+
+func (s *SignInScreen) appIndex(clientID string) int {
+	for i, a := range s.apps {
+		if appClientID(a) == clientID {
+			return i
+		}
+	}
+	return -1
+}
+
+func (s *SignInScreen) appOptions() []string {
+	out := make([]string, len(s.apps))
+	for i, a := range s.apps {
+		out[i] = fmt.Sprintf("%s (%s)", a.Name, shortID(appClientID(a)))
+	}
+	return out
+}
+
+// shortID is enough of a UUID to tell apps with similar names apart.
+func shortID(id string) string {
+	if len(id) > 8 {
+		return id[:8] + "…"
+	}
+	return id
+}
+
+// loadApps fills the picker from the target environment, keeping the current pick.
+func (s *SignInScreen) loadApps() {
+	if s.appsTask != nil {
+		select {
+		case <-s.appsTask.Done():
+		default:
+			return // already loading
+		}
+	}
+	setShown(s.appsNote, "Loading the applications…")
+	s.appsTask = Run(context.Background(), s.sh.progress(),
+		func(ctx context.Context) ([]pingone.Application, error) { return s.desk.ListApplications(ctx, "") },
+		func(apps []pingone.Application, err error) {
+			if err != nil {
+				p := app.Explain(err)
+				setShown(s.appsNote, "Could not list the applications: "+p.Title+" You can still type a client ID.")
+				return
+			}
+			picked := strings.TrimSpace(s.clientID.Text)
+			// Keep an app picked through UseApp that the list does not show (yet).
+			if picked != "" && !containsApp(apps, picked) && s.appIndex(picked) >= 0 {
+				apps = append([]pingone.Application{s.apps[s.appIndex(picked)]}, apps...)
+			}
+			s.apps = apps
+			s.appSelect.SetOptions(s.appOptions())
+			if i := s.appIndex(picked); i >= 0 {
+				s.appSelect.SetSelectedIndex(i)
+			} else {
+				s.appSelect.ClearSelected()
+			}
+			if len(apps) == 0 {
+				setShown(s.appsNote, "No applications yet — create one on the Applications screen.")
+			} else {
+				setShown(s.appsNote, "")
+			}
+		})
+}
+
+// appClientID is the client_id of an app; for OIDC apps it equals the app ID.
+func appClientID(a pingone.Application) string {
+	if a.ClientID != "" {
+		return a.ClientID
+	}
+	return a.ID
+}
+
+func containsApp(apps []pingone.Application, clientID string) bool {
+	for _, a := range apps {
+		if appClientID(a) == clientID {
+			return true
+		}
+	}
+	return false
+}
+
+// --- mode and credentials ---------------------------------------------------
+
+func (s *SignInScreen) selectedMode() app.SignInMode {
+	if s.mode.Selected == modeInAppLabel {
+		return app.SignInInApp
+	}
+	return app.SignInBrowser
+}
+
+func (s *SignInScreen) setMode(m app.SignInMode) {
+	want := modeBrowserLabel
+	if m == app.SignInInApp {
+		want = modeInAppLabel
+	}
+	if s.mode.Selected != want {
+		s.mode.SetSelected(want) // calls modeChanged
+	}
+}
+
+func (s *SignInScreen) modeChanged() {
+	if s.credsBox == nil {
+		return // still building
+	}
+	if s.selectedMode() == app.SignInInApp {
+		s.credsBox.Show()
+		s.modeHelp.Hide()
+	} else {
+		s.credsBox.Hide()
+		s.modeHelp.Show()
+	}
+}
+
+// prefillCredentials puts the sandbox's demo user in the form; any other connection
+// starts empty, so a password typed for one environment is never sent to another.
+func (s *SignInScreen) prefillCredentials() {
+	s.username.SetText("")
+	s.password.SetText("")
+	setShown(s.credsMsg, "")
+	s.credsNote.SetText("The app sends the username and password to PingOne itself (pi.flow): good for testing sign-on policies; the browser is the safer way.")
+	if !s.desk.ActiveProfile().IsSandbox() {
+		return
+	}
+	demo, err := s.desk.SandboxDemoUser()
+	if err != nil {
+		return
+	}
+	s.username.SetText(demo.Username)
+	s.password.SetText(demo.Password)
+	s.credsNote.SetText(msgSandboxUser + " " + s.credsNote.Text)
+}
+
+// clearPassword empties the password field. On the sandbox its demo user's password
+// comes back: it is a published fixture (the Connections screen shows it), not a secret.
+func (s *SignInScreen) clearPassword() {
+	s.password.SetText("")
+	if !s.desk.ActiveProfile().IsSandbox() {
+		return
+	}
+	if demo, err := s.desk.SandboxDemoUser(); err == nil && s.username.Text == demo.Username {
+		s.password.SetText(demo.Password)
+	}
+}
+
+func (s *SignInScreen) scopes() []string {
+	out := []string{"openid"}
+	for _, c := range []*widget.Check{s.scopeProfile, s.scopeEmail, s.scopeOffline} {
+		if c.Checked {
+			out = append(out, c.Text)
+		}
+	}
+	return out
+}

@@ -1,0 +1,193 @@
+package views
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/pkcedesk/pkcedesk/app"
+	"github.com/pkcedesk/pkcedesk/pingone/signin"
+)
+
+// --- running a sign-in ------------------------------------------------------
+
+// Start begins a sign-in with the form's values in mode m. While one runs it does
+// nothing and returns the running task (single flight).
+func (s *SignInScreen) Start(m app.SignInMode) *Task {
+	if s.running {
+		return s.task
+	}
+	s.setMode(m)
+	req := app.SignInRequest{
+		Mode:        m,
+		ClientID:    strings.TrimSpace(s.clientID.Text),
+		Scopes:      s.scopes(),
+		PromptLogin: s.promptLogin.Checked,
+	}
+	if m == app.SignInInApp {
+		req.Username = strings.TrimSpace(s.username.Text)
+		req.Password = s.password.Text
+	}
+	n := s.attempt.Add(1)
+	s.resetAttempt()
+	s.setRunning()
+	s.setStatus("Signing in…", "", "", widget.MediumImportance)
+	if m == app.SignInBrowser {
+		setShown(s.remedy, "Finish the sign-in in the browser window that opens.")
+	}
+	onEvent := s.eventHandler(n)
+	s.task = Run(context.Background(), s.sh.progress(),
+		func(ctx context.Context) (*app.Session, error) { return s.desk.SignIn(ctx, req, onEvent) },
+		func(sess *app.Session, err error) {
+			if s.attempt.Load() == n {
+				s.finished(sess, err)
+			}
+		})
+	return s.task
+}
+
+// Cancel stops the running sign-in (or the pending password change) and returns the
+// screen to idle. It bumps the attempt first, so events still in flight are ignored.
+func (s *SignInScreen) Cancel() {
+	if !s.running && !s.changePending {
+		return
+	}
+	s.attempt.Add(1)
+	if s.task != nil {
+		s.task.Cancel()
+	}
+	// Returns once the attempt has ended and its loopback listener is closed.
+	s.desk.CancelSignIn()
+	s.stopCountdown()
+	s.setIdle()
+	s.hideChange()
+	s.urlBox.Hide()
+	s.addNote(msgCancelled, "", widget.WarningImportance)
+	s.setStatus(msgCancelled, "", "", widget.WarningImportance)
+}
+
+// eventHandler returns the onEvent callback for attempt n. It runs on sign-in
+// goroutines, so it only hands the event to the UI goroutine (onUI, which also keeps
+// it from overlapping the timeline's updates in the test driver).
+func (s *SignInScreen) eventHandler(n uint64) func(signin.Event) {
+	hook := s.afterEvent
+	return func(ev signin.Event) {
+		onUI(func() {
+			if s.attempt.Load() != n {
+				return // a superseded or cancelled attempt
+			}
+			s.showEvent(ev)
+			if hook != nil {
+				hook(ev)
+			}
+		})
+	}
+}
+
+func (s *SignInScreen) showEvent(ev signin.Event) {
+	switch ev.Kind {
+	case signin.EventStarted:
+		s.addNote("Reading the issuer's configuration", "", widget.LowImportance)
+	case signin.EventPKCE:
+		if ev.PKCE != nil {
+			v := *ev.PKCE
+			s.pkce, s.spent = &v, false
+			s.renderPKCE()
+			s.addNote("Fresh code_verifier, state and nonce for this attempt", "", widget.LowImportance)
+		}
+	case signin.EventAuthorizeURL:
+		s.authURL = ev.AuthorizeURL
+		s.urlLabel.SetText(ev.AuthorizeURL)
+		s.urlBox.Show()
+		s.addNote("Authorize URL ready", "", widget.LowImportance)
+	case signin.EventBrowserError:
+		s.browserErr = true
+		s.addNote("Could not open the browser", "", widget.WarningImportance)
+		s.setStatus(msgBrowserError, "Use Copy URL below and paste it into a browser; the app keeps waiting.", "", widget.WarningImportance)
+	case signin.EventWaiting:
+		if ev.Flow == "browser" {
+			if !s.browserErr {
+				s.addNote("Opened the system browser", "", widget.LowImportance)
+			}
+			s.addNote("Waiting for the browser to come back…", "", widget.MediumImportance)
+			s.startCountdown(s.attempt.Load())
+		} else {
+			s.addNote(capitalise(ev.Message), "", widget.MediumImportance)
+		}
+	case signin.EventResponse:
+		if ev.Exchange != nil {
+			ex := *ev.Exchange
+			s.steps = append(s.steps, signInStep{ex: &ex, at: ev.Time})
+			s.stepsChanged()
+		}
+	case signin.EventCallback:
+		imp := widget.SuccessImportance
+		if ev.Status >= 400 {
+			imp = widget.WarningImportance
+		}
+		text := "Callback received"
+		if ev.Message != "" {
+			text += ": " + ev.Message
+		}
+		s.addNote(text, fmt.Sprintf("%3d", ev.Status), imp)
+	case signin.EventDone:
+		s.spent = true
+		s.renderPKCE()
+		s.addNote("Done: "+ev.Message, "OK", widget.SuccessImportance)
+	case signin.EventFailed:
+		s.spent = true
+		s.renderPKCE()
+		s.addNote("Failed: "+app.Explain(ev.Err).Title, "ERR", widget.DangerImportance)
+	}
+}
+
+// finished puts the outcome of a sign-in (or of a password change) on screen.
+func (s *SignInScreen) finished(sess *app.Session, err error) {
+	s.stopCountdown()
+	s.setIdle()
+	if err == nil {
+		s.hideChange()
+		s.urlBox.Hide()
+		s.clearPassword() // it did its job; it must not linger in the form
+		s.setStatus(fmt.Sprintf("Signed in as %s · ID token verified", sess.Subject), "", "", widget.SuccessImportance)
+		s.updateSession()
+		s.sh.showSession(sess)
+		return
+	}
+	var pcr *signin.PasswordChangeRequired
+	if errors.As(err, &pcr) {
+		s.showChange(pcr)
+		return
+	}
+	s.hideChange()
+	var ve *app.ValidationError
+	if errors.As(err, &ve) {
+		if msg, ok := ve.Fields["clientID"]; ok {
+			if strings.TrimSpace(s.clientID.Text) == "" {
+				msg = msgPickApp
+			}
+			setShown(s.appMsg, msg)
+		}
+		if msg, ok := ve.Fields["username"]; ok {
+			setShown(s.credsMsg, msg)
+		}
+	}
+	p := app.Explain(err)
+	imp := widget.DangerImportance
+	if errors.Is(err, context.Canceled) {
+		imp = widget.WarningImportance
+	}
+	remedy := p.Remedy
+	var pire *signin.PortInUseError
+	if errors.As(err, &pire) && s.authURL != "" {
+		remedy += " Or copy the authorize URL below into a browser."
+	}
+	s.setStatus(p.Title, remedy, p.Detail(), imp)
+	var rue *app.RedirectUnusableError
+	if errors.As(err, &rue) && rue.Fixable() {
+		s.offerFix(rue.AppID)
+	}
+}

@@ -20,6 +20,9 @@ import (
 const appID = "io.github.pkcedesk"
 
 func main() {
+	if len(os.Args) > 1 {
+		attachParentConsole() // a command typed in a Windows terminal prints there
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv, runWindow))
 }
 
@@ -30,7 +33,12 @@ func runWindow() int {
 	a.Settings().SetTheme(views.Theme())
 	w := a.NewWindow("PKCE Desk")
 
-	desk, err := app.New(app.Options{Preferences: a.Preferences(), OpenBrowser: openURL(a)})
+	redirect, err := redirectFromEnv(os.Getenv)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "pkcedesk: %v\n", err)
+		return 2
+	}
+	desk, err := app.New(app.Options{Preferences: a.Preferences(), OpenBrowser: openURL(a), RedirectURI: redirect})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "pkcedesk: %v\n", err)
 		return 1
@@ -51,4 +59,23 @@ func openURL(a fyne.App) func(string) error {
 		}
 		return a.OpenURL(u)
 	}
+}
+
+// redirectEnv lets a machine whose port 3000 is taken (a dev server, a test run) use another
+// loopback redirect, e.g. http://localhost:3001/callback. PingOne accepts any port on a
+// registered loopback redirect at request time (RFC 8252 section 7.3); apps created by
+// PKCE Desk register this URI. Unset means the seed's http://localhost:3000/callback.
+const redirectEnv = "PKCEDESK_REDIRECT_URI"
+
+func redirectFromEnv(getenv func(string) string) (string, error) {
+	raw := getenv(redirectEnv)
+	if raw == "" {
+		return "", nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" || u.Port() == "" || u.RawQuery != "" || u.Fragment != "" ||
+		(u.Hostname() != "localhost" && u.Hostname() != "127.0.0.1" && u.Hostname() != "::1") {
+		return "", fmt.Errorf("%s=%q is not a loopback redirect such as http://localhost:3001/callback", redirectEnv, raw)
+	}
+	return raw, nil
 }

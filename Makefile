@@ -17,7 +17,7 @@ export PKCEDESK_OPENAPI_SPEC ?= $(abspath ../shared/specs/pingone-management.yml
 VULNDB_VERSION := v0.0.0-20261105234957-e22db6528018
 VULNDB_DIR     := .cache/vulndb-$(VULNDB_VERSION)
 
-.PHONY: all run build test unit fuzz e2e bench lint vuln toolchain deps deps-test screenshots clean
+.PHONY: all run build test unit fuzz e2e bench lint vuln toolchain deps deps-test deps-release package release release-check screenshots clean
 
 all: build
 
@@ -26,6 +26,9 @@ deps:
 
 deps-test:
 	@.ci/deps test
+
+deps-release:
+	@.ci/deps release
 
 build: deps
 	$(GO) build -o $(BIN) .
@@ -58,6 +61,19 @@ e2e: build
 	.ci/curl-walkthrough $(BIN) >/dev/null
 	.ci/with-xvfb $(GO) test -count=1 -tags e2e -run 'TestXvfb|TestSaysVerified|TestCLI' -v .
 
+# What users install, into dist/ (see .ci/release): `make package` for this Linux host (tar.xz
+# and .deb), `make release` adds the Windows .exe and .zip. Both refuse uncommitted changes and
+# a VERSION=… other than FyneApp.toml's.
+package: deps-release
+	.ci/release package
+
+release: deps-release
+	.ci/release release
+
+# Checks the artefacts in dist/ the way a user's machine would see them (see .ci/release-check).
+release-check: release
+	.ci/release-check dist
+
 # README screenshots, taken from the real window under Xvfb. Look at them before committing.
 screenshots: build deps-test
 	.ci/with-xvfb .ci/screenshots docs/screenshots $(BIN)
@@ -70,6 +86,10 @@ lint:
 	  test -z "$$unformatted" || { echo "gofmt would change:"; echo "$$unformatted"; exit 1; }
 	$(GO) vet -tags keyring,e2e $(PKGS)
 	$(GO) tool staticcheck -tags keyring,e2e $(PKGS)
+	@# The other platforms' code, type-checked without their SDKs: Windows with Fyne's ci tag
+	@# (no cgo), macOS for the packages that need no cgo.
+	GOOS=windows CGO_ENABLED=0 $(GO) vet -tags ci $(PKGS)
+	GOOS=darwin CGO_ENABLED=0 $(GO) vet ./app/... ./pingone/...
 	@! grep -rl --include='*.go' 'fyne.io/fyne' pingone || { echo "pingone/ must not import Fyne"; exit 1; }
 
 # govulncheck against an offline database; fails on any vulnerability the code can reach.

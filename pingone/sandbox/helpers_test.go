@@ -21,25 +21,11 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/pkcedesk/pkcedesk/pingone/sandbox"
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
 )
 
-// One RSA key for every test server: 2048-bit generation is slow under -race.
-var (
-	keyOnce   sync.Once
-	sharedKey *rsa.PrivateKey
-)
-
-func testKey(t *testing.T) *rsa.PrivateKey {
-	t.Helper()
-	keyOnce.Do(func() {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic(err)
-		}
-		sharedKey = k
-	})
-	return sharedKey
-}
+// testKey is one RSA key for every test server: 2048-bit generation is slow under -race.
+func testKey(*testing.T) *rsa.PrivateKey { return sandboxtest.SigningKey() }
 
 // clock is an injectable, manually advanced clock.
 type clock struct {

@@ -2,41 +2,24 @@ package signin
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/pkcedesk/pkcedesk/pingone/sandbox"
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
 	"github.com/pkcedesk/pkcedesk/pingone/token"
 )
 
-var (
-	rotatedOnce sync.Once
-	rotatedPriv *rsa.PrivateKey
-)
-
-// rotatedKey is the key tests rotate the sandbox to, made once (RSA generation is slow
-// under -race).
-func rotatedKey(t *testing.T) *rsa.PrivateKey {
-	t.Helper()
-	rotatedOnce.Do(func() {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic(err)
-		}
-		rotatedPriv = k
-	})
-	return rotatedPriv
-}
+// rotatedKey is the key tests rotate the sandbox to.
+func rotatedKey(*testing.T) *rsa.PrivateKey { return sandboxtest.RotatedSigningKey() }
 
 // signedInWithWarmKeys signs in and refreshes once, so the client's shared key set has
 // just been fetched: the state in which a key rotation used to go unnoticed.

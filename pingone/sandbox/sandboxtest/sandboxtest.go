@@ -21,20 +21,25 @@ import (
 )
 
 var (
-	keyOnce sync.Once
-	key     *rsa.PrivateKey
+	keyOnce, rotatedOnce sync.Once
+	key, rotated         *rsa.PrivateKey
 )
 
 // SigningKey returns the test binary's shared RSA signing key, for sandbox.Options.SigningKey.
-func SigningKey() *rsa.PrivateKey {
-	keyOnce.Do(func() {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
+func SigningKey() *rsa.PrivateKey { return onceKey(&keyOnce, &key) }
+
+// RotatedSigningKey returns a second shared key, for tests that rotate the sandbox's key.
+func RotatedSigningKey() *rsa.PrivateKey { return onceKey(&rotatedOnce, &rotated) }
+
+func onceKey(once *sync.Once, k **rsa.PrivateKey) *rsa.PrivateKey {
+	once.Do(func() {
+		generated, err := rsa.GenerateKey(rand.Reader, 2048)
 		if err != nil {
 			panic(err)
 		}
-		key = k
+		*k = generated
 	})
-	return key
+	return *k
 }
 
 // FreePort returns a port that is free on 127.0.0.1 and on [::1] right now: the loopback

@@ -71,8 +71,8 @@ release: deps-release
 	.ci/release release
 
 # Checks the artefacts in dist/ the way a user's machine would see them (see .ci/release-check).
-release-check: release
-	.ci/release-check dist
+release-check: release deps-test
+	.ci/with-xvfb .ci/release-check dist
 
 # README screenshots, taken from the real window under Xvfb. Look at them before committing.
 screenshots: build deps-test

@@ -25,10 +25,10 @@ func openApplications(t *testing.T, e *deskEnv) *ApplicationsScreen {
 // starts the list load, as it does in a real window's event loop; the test driver would
 // otherwise lay the entry out while the load runs on another goroutine.
 func setFilter(s *ApplicationsScreen, text string) *Task {
-	changed := s.filter.OnChanged
-	s.filter.OnChanged = nil
-	s.filter.SetText(text)
-	s.filter.OnChanged = changed
+	changed := s.list.filter.OnChanged
+	s.list.filter.OnChanged = nil
+	s.list.filter.SetText(text)
+	s.list.filter.OnChanged = changed
 	changed(text)
 	return s.task
 }
@@ -36,14 +36,14 @@ func setFilter(s *ApplicationsScreen, text string) *Task {
 // formValues is everything the create form holds, to prove nothing was lost.
 func formValues(s *ApplicationsScreen) string {
 	return strings.Join([]string{
-		s.name.Text, s.description.Text, s.appType.Selected, strings.Join(s.grantTypes.Selected, ","),
-		strings.Join(s.responseTypes.Selected, ","), s.redirects.Text, s.postLogout.Text,
-		s.authMethod.Selected, s.pkce.Selected, strings.Join(s.scopes.Selected, ","),
+		s.form.name.Text, s.form.description.Text, s.form.appType.Selected, strings.Join(s.form.grantTypes.Selected, ","),
+		strings.Join(s.form.responseTypes.Selected, ","), s.form.redirects.Text, s.form.postLogout.Text,
+		s.form.authMethod.Selected, s.form.pkce.Selected, strings.Join(s.form.scopes.Selected, ","),
 	}, "|")
 }
 
 func fieldError(s *ApplicationsScreen, field string) string {
-	l := s.fieldErrors[field]
+	l := s.form.fieldErrors[field]
 	if l == nil || !l.Visible() {
 		return ""
 	}
@@ -57,34 +57,34 @@ func TestApplicationsFormStartsWithTheSeed(t *testing.T) {
 		t.Fatalf("screen = %q with %d actions", got.Title, len(got.Actions))
 	}
 	checks := map[string][2]string{
-		"name":     {s.name.Text, "Shared-Native-App"},
-		"type":     {s.appType.Selected, "NATIVE_APP"},
-		"auth":     {s.authMethod.Selected, "NONE"},
-		"pkce":     {s.pkce.Selected, "S256_REQUIRED"},
-		"redirect": {s.redirects.Text, e.Redirect},
-		"grants":   {strings.Join(s.grantTypes.Selected, ","), "AUTHORIZATION_CODE"},
-		"response": {strings.Join(s.responseTypes.Selected, ","), "CODE"},
-		"scopes":   {strings.Join(s.scopes.Selected, ","), "profile,email"},
-		"logout":   {s.postLogout.Text, ""},
+		"name":     {s.form.name.Text, "Shared-Native-App"},
+		"type":     {s.form.appType.Selected, "NATIVE_APP"},
+		"auth":     {s.form.authMethod.Selected, "NONE"},
+		"pkce":     {s.form.pkce.Selected, "S256_REQUIRED"},
+		"redirect": {s.form.redirects.Text, e.Redirect},
+		"grants":   {strings.Join(s.form.grantTypes.Selected, ","), "AUTHORIZATION_CODE"},
+		"response": {strings.Join(s.form.responseTypes.Selected, ","), "CODE"},
+		"scopes":   {strings.Join(s.form.scopes.Selected, ","), "profile,email"},
+		"logout":   {s.form.postLogout.Text, ""},
 	}
 	for what, c := range checks {
 		if c[0] != c[1] {
 			t.Errorf("%s = %q, want %q", what, c[0], c[1])
 		}
 	}
-	if !s.enabled.Checked {
+	if !s.form.enabled.Checked {
 		t.Error("the seed app is enabled")
 	}
 
 	// offline_access follows REFRESH_TOKEN, and Reset brings the seed back.
-	s.grantTypes.SetSelected([]string{"AUTHORIZATION_CODE", "REFRESH_TOKEN"})
-	if !strings.Contains(strings.Join(s.scopes.Selected, ","), "offline_access") {
-		t.Fatalf("scopes = %v after ticking REFRESH_TOKEN", s.scopes.Selected)
+	s.form.grantTypes.SetSelected([]string{"AUTHORIZATION_CODE", "REFRESH_TOKEN"})
+	if !strings.Contains(strings.Join(s.form.scopes.Selected, ","), "offline_access") {
+		t.Fatalf("scopes = %v after ticking REFRESH_TOKEN", s.form.scopes.Selected)
 	}
-	s.name.SetText("Something else")
-	test.Tap(s.resetButton)
-	if s.name.Text != "Shared-Native-App" || strings.Join(s.scopes.Selected, ",") != "profile,email" || len(s.grantTypes.Selected) != 1 {
-		t.Fatalf("after reset: name %q, scopes %v, grants %v", s.name.Text, s.scopes.Selected, s.grantTypes.Selected)
+	s.form.name.SetText("Something else")
+	test.Tap(s.form.resetButton)
+	if s.form.name.Text != "Shared-Native-App" || strings.Join(s.form.scopes.Selected, ",") != "profile,email" || len(s.form.grantTypes.Selected) != 1 {
+		t.Fatalf("after reset: name %q, scopes %v, grants %v", s.form.name.Text, s.form.scopes.Selected, s.form.grantTypes.Selected)
 	}
 }
 
@@ -117,7 +117,7 @@ func TestApplicationsCreateWithTheSeed(t *testing.T) {
 	create.Run()
 	task := s.task
 	waitFor(t, reached, "the create request")
-	if !s.createButton.Disabled() {
+	if !s.form.createButton.Disabled() {
 		t.Error("Create stays enabled while the create runs")
 	}
 	if again := s.Create(); again != task {
@@ -126,7 +126,7 @@ func TestApplicationsCreateWithTheSeed(t *testing.T) {
 	close(release)
 	waitTask(t, task, "create")
 	seeds := 0
-	for _, a := range s.apps {
+	for _, a := range s.list.apps {
 		if a.Name == "Shared-Native-App" {
 			seeds++
 		}
@@ -137,27 +137,27 @@ func TestApplicationsCreateWithTheSeed(t *testing.T) {
 
 	created := s.Created()
 	if created == nil {
-		t.Fatalf("nothing created; form says %q", s.formProblem.text.Text)
+		t.Fatalf("nothing created; form says %q", s.form.problem.text.Text)
 	}
-	if s.createButton.Disabled() {
+	if s.form.createButton.Disabled() {
 		t.Error("Create is still disabled")
 	}
-	if s.resultClientID.Text != created.ID || !s.result.Visible() {
-		t.Fatalf("client ID shown %q, want %q", s.resultClientID.Text, created.ID)
+	if s.result.clientID.Text != created.ID || !s.result.box.Visible() {
+		t.Fatalf("client ID shown %q, want %q", s.result.clientID.Text, created.ID)
 	}
 	if picked != created.ID {
 		t.Errorf("the Sign in screen was given %q, want %q", picked, created.ID)
 	}
 	for _, want := range []string{`"pkceEnforcement": "S256_REQUIRED"`, `"tokenEndpointAuthMethod": "NONE"`, e.Redirect} {
-		if !strings.Contains(s.sentJSON.Text, want) {
-			t.Errorf("sent JSON lacks %s:\n%s", want, s.sentJSON.Text)
+		if !strings.Contains(s.result.sentJSON.Text, want) {
+			t.Errorf("sent JSON lacks %s:\n%s", want, s.result.sentJSON.Text)
 		}
 	}
-	if !strings.Contains(s.receivedJSON.Text, created.ID) {
-		t.Errorf("received JSON lacks the ID:\n%s", s.receivedJSON.Text)
+	if !strings.Contains(s.result.receivedJSON.Text, created.ID) {
+		t.Errorf("received JSON lacks the ID:\n%s", s.result.receivedJSON.Text)
 	}
-	if s.grantProblem.object.Visible() {
-		t.Errorf("grant problem shown: %s", s.grantProblem.text.Text)
+	if s.result.grantProblem.object.Visible() {
+		t.Errorf("grant problem shown: %s", s.result.grantProblem.text.Text)
 	}
 
 	ctx := context.Background()
@@ -181,7 +181,7 @@ func TestApplicationsCreateWithTheSeed(t *testing.T) {
 
 	// The list was reloaded in the same task and has the new app.
 	found := false
-	for _, a := range s.apps {
+	for _, a := range s.list.apps {
 		found = found || a.ID == created.ID
 	}
 	if !found {
@@ -189,13 +189,13 @@ func TestApplicationsCreateWithTheSeed(t *testing.T) {
 	}
 
 	// Copy and Sign in use the new app.
-	test.Tap(s.copyCreatedID)
+	test.Tap(s.result.copyID)
 	if got := e.App.Clipboard().Content(); got != created.ID {
 		t.Errorf("clipboard = %q", got)
 	}
 	var signIn string
 	e.Win.Shell.SignInWith = func(id, _ string) { signIn = id }
-	test.Tap(s.signInCreated)
+	test.Tap(s.result.signIn)
 	if signIn != created.ID {
 		t.Errorf("sign in with %q", signIn)
 	}
@@ -212,10 +212,10 @@ func TestApplicationsCreateRightAfterOpening(t *testing.T) {
 	waitTask(t, created, "create right after opening")
 	waitTask(t, load, "the first list load")
 	if s.Created() == nil {
-		t.Fatalf("nothing created: %s", s.formProblem.text.Text)
+		t.Fatalf("nothing created: %s", s.form.problem.text.Text)
 	}
 	found := false
-	for _, a := range s.apps {
+	for _, a := range s.list.apps {
 		found = found || a.ID == s.Created().ID
 	}
 	if !found {
@@ -229,10 +229,10 @@ func TestApplicationsFieldErrorsKeepTheForm(t *testing.T) {
 	createSeedApp(t, e.Desk, "Taken-Name")
 
 	// A duplicate name: only PingOne knows, so this is a real round trip.
-	s.name.SetText("Taken-Name")
-	s.description.SetText("My own description")
-	s.redirects.SetText(e.Redirect + "\nmyapp://callback")
-	s.postLogout.SetText("myapp://signed-out")
+	s.form.name.SetText("Taken-Name")
+	s.form.description.SetText("My own description")
+	s.form.redirects.SetText(e.Redirect + "\nmyapp://callback")
+	s.form.postLogout.SetText("myapp://signed-out")
 	before := formValues(s)
 	waitTask(t, s.Create(), "create with a taken name")
 	if s.Created() != nil {
@@ -241,7 +241,7 @@ func TestApplicationsFieldErrorsKeepTheForm(t *testing.T) {
 	if msg := fieldError(s, appFieldName); !strings.Contains(msg, "already exists") {
 		t.Errorf("name error = %q", msg)
 	}
-	if msg := s.formProblem.text.Text; !strings.Contains(msg, "already taken") || !strings.Contains(msg, "Choose another name") {
+	if msg := s.form.problem.text.Text; !strings.Contains(msg, "already taken") || !strings.Contains(msg, "Choose another name") {
 		t.Errorf("general message = %q", msg)
 	}
 	if got := formValues(s); got != before {
@@ -249,15 +249,15 @@ func TestApplicationsFieldErrorsKeepTheForm(t *testing.T) {
 	}
 
 	// Editing the name hides its error.
-	s.name.SetText("Free-Name")
+	s.form.name.SetText("Free-Name")
 	if fieldError(s, appFieldName) != "" {
 		t.Error("the name error outlives the edit")
 	}
 
 	// A redirect URI that is not a URI, and PKCE set to a value PingOne does not know
 	// (as if it came from an older seed): both land on their fields.
-	s.redirects.SetText("not a uri")
-	s.pkce.Selected = "S512_PLEASE"
+	s.form.redirects.SetText("not a uri")
+	s.form.pkce.Selected = "S512_PLEASE"
 	before = formValues(s)
 	waitTask(t, s.Create(), "create with bad values")
 	if s.Created() != nil {
@@ -272,7 +272,7 @@ func TestApplicationsFieldErrorsKeepTheForm(t *testing.T) {
 	if fieldError(s, appFieldName) != "" {
 		t.Error("the name is marked though it was fine")
 	}
-	if !s.formProblem.object.Visible() || s.formProblem.text.Text == "" {
+	if !s.form.problem.object.Visible() || s.form.problem.text.Text == "" {
 		t.Error("no general message")
 	}
 	if got := formValues(s); got != before {
@@ -287,20 +287,20 @@ func TestApplicationsRateLimitIsExplained(t *testing.T) {
 	// not waited out, so the error reaches the screen with its Retry-After.
 	e.Sandbox.Faults().Add(sandbox.Fault{Method: "POST", PathContains: "/applications", Status: 429, RetryAfter: "120",
 		Body: `{"id":"f7c1","code":"REQUEST_LIMITED","message":"Too many requests."}`})
-	s.name.SetText("Rate-Limited-App")
+	s.form.name.SetText("Rate-Limited-App")
 	before := formValues(s)
 	waitTask(t, s.Create(), "rate-limited create")
 	if s.Created() != nil {
 		t.Fatal("created despite the 429")
 	}
-	msg := s.formProblem.text.Text
+	msg := s.form.problem.text.Text
 	if !strings.Contains(msg, "limiting the request rate") || !strings.Contains(msg, "2 minutes") {
 		t.Errorf("message = %q", msg)
 	}
 	if got := formValues(s); got != before {
 		t.Fatalf("the form changed:\n got %s\nwant %s", got, before)
 	}
-	if s.createButton.Disabled() {
+	if s.form.createButton.Disabled() {
 		t.Error("Create stays disabled after the error")
 	}
 
@@ -326,42 +326,42 @@ func TestApplicationsListFilterCheckAndFix(t *testing.T) {
 	s := openApplications(t, e)
 
 	waitTask(t, setFilter(s, "weak-pkce"), "filtered list")
-	if len(s.apps) != 1 || s.apps[0].ID != weak.ID {
+	if len(s.list.apps) != 1 || s.list.apps[0].ID != weak.ID {
 		names := []string{}
-		for _, a := range s.apps {
+		for _, a := range s.list.apps {
 			names = append(names, a.Name)
 		}
 		t.Fatalf("filtered list = %v", names)
 	}
-	if sum := appSummary(s.apps[0]); !strings.Contains(sum, "PKCE OPTIONAL") || !strings.Contains(sum, "NATIVE_APP") || !strings.Contains(sum, "auth NONE") {
+	if sum := appSummary(s.list.apps[0]); !strings.Contains(sum, "PKCE OPTIONAL") || !strings.Contains(sum, "NATIVE_APP") || !strings.Contains(sum, "auth NONE") {
 		t.Errorf("row = %q", sum)
 	}
 
-	s.list.Select(0)
+	s.list.rows.Select(0)
 	waitTask(t, s.task, "self-check")
-	if s.detailID.Text != weak.ID || !s.details.Visible() {
-		t.Fatalf("details show %q", s.detailID.Text)
+	if s.details.clientID.Text != weak.ID || !s.details.box.Visible() {
+		t.Fatalf("details show %q", s.details.clientID.Text)
 	}
-	if f, ok := s.check.Finding(app.FindingPKCE); !ok || f.OK {
+	if f, ok := s.selfCheck.check.Finding(app.FindingPKCE); !ok || f.OK {
 		t.Fatalf("PKCE finding = %+v", f)
 	}
-	if !hasLabelContaining(s.findings, "PKCE is required with S256") || !hasLabelContaining(s.findings, "OPTIONAL") {
-		t.Errorf("findings shown: %v", labelsIn(s.findings))
+	if !hasLabelContaining(s.selfCheck.findings, "PKCE is required with S256") || !hasLabelContaining(s.selfCheck.findings, "OPTIONAL") {
+		t.Errorf("findings shown: %v", labelsIn(s.selfCheck.findings))
 	}
-	fix := s.fixButtons[app.FindingPKCE]
+	fix := s.selfCheck.fixButtons[app.FindingPKCE]
 	if fix == nil {
 		t.Fatal("no Fix button for PKCE")
 	}
-	if s.fixButtons[app.FindingAuthMethod] != nil {
+	if s.selfCheck.fixButtons[app.FindingAuthMethod] != nil {
 		t.Error("a Fix button for a passing finding")
 	}
 	test.Tap(fix)
 	waitTask(t, s.task, "fix")
-	if f, _ := s.check.Finding(app.FindingPKCE); !f.OK {
-		t.Fatalf("PKCE still failing after Fix: %s", s.detailProblem.text.Text)
+	if f, _ := s.selfCheck.check.Finding(app.FindingPKCE); !f.OK {
+		t.Fatalf("PKCE still failing after Fix: %s", s.details.problem.text.Text)
 	}
-	if !s.check.OK() || s.fixAll.Visible() {
-		t.Errorf("self-check after the fix: %v", s.check.Failed())
+	if !s.selfCheck.check.OK() || s.selfCheck.fixAll.Visible() {
+		t.Errorf("self-check after the fix: %v", s.selfCheck.check.Failed())
 	}
 	got, err := e.Desk.GetApplication(ctx, weak.ID)
 	if err != nil {
@@ -370,7 +370,7 @@ func TestApplicationsListFilterCheckAndFix(t *testing.T) {
 	if got.PKCEEnforcement != "S256_REQUIRED" {
 		t.Fatalf("PingOne has PKCE %s", got.PKCEEnforcement)
 	}
-	if s.apps[0].PKCEEnforcement != "S256_REQUIRED" {
+	if s.list.apps[0].PKCEEnforcement != "S256_REQUIRED" {
 		t.Error("the list row still shows the old PKCE setting")
 	}
 }
@@ -387,16 +387,16 @@ func TestApplicationsFixAll(t *testing.T) {
 	}
 	s := openApplications(t, e)
 	waitTask(t, s.Select(broken), "self-check")
-	if n := len(s.check.Failed()); n != 3 || !s.fixAll.Visible() {
-		t.Fatalf("failed findings = %v", s.check.Failed())
+	if n := len(s.selfCheck.check.Failed()); n != 3 || !s.selfCheck.fixAll.Visible() {
+		t.Fatalf("failed findings = %v", s.selfCheck.check.Failed())
 	}
-	test.Tap(s.fixAll)
+	test.Tap(s.selfCheck.fixAll)
 	waitTask(t, s.task, "fix all")
-	if !s.check.OK() {
-		t.Fatalf("still failing: %v (%s)", s.check.Failed(), s.detailProblem.text.Text)
+	if !s.selfCheck.check.OK() {
+		t.Fatalf("still failing: %v (%s)", s.selfCheck.check.Failed(), s.details.problem.text.Text)
 	}
-	if s.detailEnabled.Text != "Enabled" {
-		t.Errorf("details say %q", s.detailEnabled.Text)
+	if s.details.enabled.Text != "Enabled" {
+		t.Errorf("details say %q", s.details.enabled.Text)
 	}
 }
 
@@ -405,13 +405,13 @@ func TestApplicationsDeleteAsksFirst(t *testing.T) {
 	doomed := createSeedApp(t, e.Desk, "Doomed-App")
 	s := openApplications(t, e)
 	waitTask(t, setFilter(s, "doomed"), "filtered list")
-	s.list.Select(0)
+	s.list.rows.Select(0)
 	waitTask(t, s.task, "self-check")
 
 	var asked string
 	var answer func()
 	s.confirm = func(_, message string, ok func()) { asked, answer = message, ok }
-	test.Tap(s.deleteButton)
+	test.Tap(s.details.deleteButton)
 	if !strings.Contains(asked, "Doomed-App") {
 		t.Fatalf("confirmation = %q", asked)
 	}
@@ -420,11 +420,11 @@ func TestApplicationsDeleteAsksFirst(t *testing.T) {
 	}
 	answer()
 	waitTask(t, s.task, "delete")
-	if s.detailProblem.object.Visible() {
-		t.Fatalf("delete failed: %s", s.detailProblem.text.Text)
+	if s.details.problem.object.Visible() {
+		t.Fatalf("delete failed: %s", s.details.problem.text.Text)
 	}
-	if len(s.apps) != 0 || s.details.Visible() {
-		t.Errorf("after delete: %d apps listed, details visible %v", len(s.apps), s.details.Visible())
+	if len(s.list.apps) != 0 || s.details.box.Visible() {
+		t.Errorf("after delete: %d apps listed, details visible %v", len(s.list.apps), s.details.box.Visible())
 	}
 	if _, err := e.Desk.GetApplication(context.Background(), doomed.ID); err == nil {
 		t.Fatal("the app still exists")
@@ -435,11 +435,11 @@ func TestApplicationsDeleteRefusesTheWorker(t *testing.T) {
 	e := newDeskEnv(t)
 	s := openApplications(t, e)
 	worker := e.Desk.ActiveProfile().WorkerClientID
-	for i, a := range s.apps {
+	for i, a := range s.list.apps {
 		if a.ID == worker {
-			s.list.Select(i)
+			s.list.rows.Select(i)
 			waitTask(t, s.task, "self-check")
-			if !s.deleteButton.Disabled() || !s.deleteNote.Visible() {
+			if !s.details.deleteButton.Disabled() || !s.details.deleteNote.Visible() {
 				t.Fatal("the connection's worker app can be deleted")
 			}
 			return
@@ -453,18 +453,18 @@ func TestApplicationsDeleteRefusesTheWorker(t *testing.T) {
 func TestApplicationsDemoUser(t *testing.T) {
 	e := newDeskEnv(t)
 	s := openApplications(t, e)
-	if s.demoButton.Disabled() {
+	if s.demo.button.Disabled() {
 		t.Fatal("demo users are refused on the sandbox")
 	}
 	waitTask(t, s.CreateDemoUser(), "demo user")
-	if !strings.HasPrefix(s.demoUsername.Text, "pkcedesk.demo.") || s.demoPassword.Text == "" || !s.demoBox.Visible() {
-		t.Fatalf("demo user shown: %q (%s)", s.demoUsername.Text, s.demoProblem.text.Text)
+	if !strings.HasPrefix(s.demo.username.Text, "pkcedesk.demo.") || s.demo.password.Text == "" || !s.demo.box.Visible() {
+		t.Fatalf("demo user shown: %q (%s)", s.demo.username.Text, s.demo.problem.text.Text)
 	}
-	if !hasLabelContaining(s.demoBox, "shown only here") {
+	if !hasLabelContaining(s.demo.box, "shown only here") {
 		t.Error("no note that the password is shown once")
 	}
-	test.Tap(s.copyPassword)
-	if got := e.App.Clipboard().Content(); got != s.demoPassword.Text {
+	test.Tap(s.demo.copyPassword)
+	if got := e.App.Clipboard().Content(); got != s.demo.password.Text {
 		t.Error("Copy did not copy the password")
 	}
 
@@ -472,17 +472,17 @@ func TestApplicationsDemoUser(t *testing.T) {
 	activateLookAlike(t, e, "Prod look-alike", app.TagProduction)
 	s.ConnectionChanged()
 	waitTask(t, s.task, "list on the production connection")
-	if !s.demoButton.Disabled() || !strings.Contains(s.demoNote.Text, "production") {
-		t.Fatalf("demo button disabled %v, note %q", s.demoButton.Disabled(), s.demoNote.Text)
+	if !s.demo.button.Disabled() || !strings.Contains(s.demo.note.Text, "production") {
+		t.Fatalf("demo button disabled %v, note %q", s.demo.button.Disabled(), s.demo.note.Text)
 	}
-	if s.demoBox.Visible() || s.demoUser != nil {
+	if s.demo.box.Visible() || s.demo.user != nil {
 		t.Error("the previous connection's demo password is still shown")
 	}
 	if s.CreateDemoUser() != nil {
 		t.Error("a demo user task started on production")
 	}
-	if s.listProblem.object.Visible() {
-		t.Errorf("list on the production connection: %s", s.listProblem.text.Text)
+	if s.list.problem.object.Visible() {
+		t.Errorf("list on the production connection: %s", s.list.problem.text.Text)
 	}
 }
 
@@ -491,19 +491,19 @@ func TestApplicationsConnectionChangeClearsResults(t *testing.T) {
 	s := openApplications(t, e)
 	waitTask(t, s.Create(), "create")
 	if s.Created() == nil {
-		t.Fatalf("not created: %s", s.formProblem.text.Text)
+		t.Fatalf("not created: %s", s.form.problem.text.Text)
 	}
-	s.list.Select(0)
+	s.list.rows.Select(0)
 	waitTask(t, s.task, "self-check")
-	s.name.SetText("Typed-Before-Switch")
+	s.form.name.SetText("Typed-Before-Switch")
 
 	s.ConnectionChanged()
 	waitTask(t, s.task, "reload")
-	if s.Created() != nil || s.result.Visible() || s.details.Visible() {
+	if s.Created() != nil || s.result.box.Visible() || s.details.box.Visible() {
 		t.Error("the previous connection's result or details are still shown")
 	}
-	if s.name.Text != "Typed-Before-Switch" {
-		t.Errorf("the form lost the user's input: %q", s.name.Text)
+	if s.form.name.Text != "Typed-Before-Switch" {
+		t.Errorf("the form lost the user's input: %q", s.form.name.Text)
 	}
 }
 
@@ -512,7 +512,7 @@ func TestApplicationsShowNoSecrets(t *testing.T) {
 	e := newDeskEnv(t)
 	s := openApplications(t, e)
 	waitTask(t, s.Create(), "create")
-	all := strings.Join(labelsIn(s.content), "\n") + s.sentJSON.Text + s.receivedJSON.Text
+	all := strings.Join(labelsIn(s.content), "\n") + s.result.sentJSON.Text + s.result.receivedJSON.Text
 	for _, secret := range []string{canaryWorkerSecret, canaryPassword} {
 		if strings.Contains(all, secret) {
 			t.Fatalf("the screen shows a secret (%.6s…)", secret)

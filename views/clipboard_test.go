@@ -200,10 +200,10 @@ func TestClipboard_SecretCopiesOnEveryScreen(t *testing.T) {
 	// Applications: the demo user's password is a secret, its username and IDs are not.
 	s := openApplications(t, e)
 	waitTask(t, s.CreateDemoUser(), "demo user")
-	test.Tap(s.copyPassword)
-	check("the demo password", s.demoUser.Password, s.passwordNote)
-	test.Tap(s.copyUsername)
-	if e.App.Clipboard().Content() != s.demoUser.Username || timers.count() != copied {
+	test.Tap(s.demo.copyPassword)
+	check("the demo password", s.demo.user.Password, s.demo.passwordNote)
+	test.Tap(s.demo.copyUsername)
+	if e.App.Clipboard().Content() != s.demo.user.Username || timers.count() != copied {
 		t.Fatal("the username copy was treated as a secret, or not copied")
 	}
 

@@ -57,33 +57,33 @@ func newConnEnv(t *testing.T, mods ...deskEnvOpt) *connEnv {
 func connFillSandboxAsCustom(t *testing.T, e *connEnv, s *ConnectionsScreen, name, secret string) {
 	t.Helper()
 	info := e.Sandbox.Info()
-	test.Tap(s.newConn)
-	s.name.SetText("")
-	test.Type(s.name, name)
-	s.region.SetSelected(otherHost)
-	s.authBase.SetText(info.AuthBaseURL)
-	s.apiBase.SetText(info.APIBaseURL)
-	s.adminEnv.SetText(info.EnvironmentID)
-	s.workerID.SetText(info.Worker.ClientID)
-	s.targetEnv.SetText(info.EnvironmentID)
-	s.tag.SetSelected(tagTestLabel)
-	test.Type(s.secret, secret)
+	test.Tap(s.list.newConn)
+	s.form.name.SetText("")
+	test.Type(s.form.name, name)
+	s.form.region.SetSelected(otherHost)
+	s.form.authBase.SetText(info.AuthBaseURL)
+	s.form.apiBase.SetText(info.APIBaseURL)
+	s.form.adminEnv.SetText(info.EnvironmentID)
+	s.form.workerID.SetText(info.Worker.ClientID)
+	s.form.targetEnv.SetText(info.EnvironmentID)
+	s.form.tag.SetSelected(tagTestLabel)
+	test.Type(s.form.secret, secret)
 }
 
 // connSaveAndUse saves the form, waits for the secret, and makes the profile active.
 func connSaveAndUse(t *testing.T, e *connEnv, s *ConnectionsScreen) app.Profile {
 	t.Helper()
-	test.Tap(s.save)
+	test.Tap(s.form.save)
 	waitTask(t, s.task, "storing the worker secret")
-	p, ok := e.Desk.Profile(s.editingID)
+	p, ok := e.Desk.Profile(s.form.editingID)
 	if !ok {
-		t.Fatalf("the profile was not saved: %q %q", s.formNotice.Text, s.formRemedy.Text)
+		t.Fatalf("the profile was not saved: %q %q", s.form.notice.Text, s.form.remedy.Text)
 	}
-	if s.profiles[s.selected].ID != p.ID {
+	if s.list.profiles[s.list.selected].ID != p.ID {
 		t.Fatalf("the saved profile is not the selected row")
 	}
 	before := e.changed
-	test.Tap(s.use)
+	test.Tap(s.list.use)
 	if got := e.Desk.ActiveProfile().ID; got != p.ID {
 		t.Fatalf("active = %q after Use, want %q", got, p.ID)
 	}
@@ -96,13 +96,13 @@ func connSaveAndUse(t *testing.T, e *connEnv, s *ConnectionsScreen) app.Profile 
 func TestConnectionsSandboxFirstAndActive(t *testing.T) {
 	e := newConnEnv(t)
 	s := e.Win.Connections
-	if len(s.profiles) == 0 || !s.profiles[0].IsSandbox() || s.selected != 0 {
-		t.Fatalf("profiles = %+v, selected %d: want the sandbox first and selected", s.profiles, s.selected)
+	if len(s.list.profiles) == 0 || !s.list.profiles[0].IsSandbox() || s.list.selected != 0 {
+		t.Fatalf("profiles = %+v, selected %d: want the sandbox first and selected", s.list.profiles, s.list.selected)
 	}
-	if !hasLabelContaining(s.list, "active") || !strings.Contains(profileSummary(s.profiles[0], true), "active") {
-		t.Fatalf("the sandbox row is not marked active: %q", labelsIn(s.list))
+	if !hasLabelContaining(s.list.rows, "active") || !strings.Contains(profileSummary(s.list.profiles[0], true), "active") {
+		t.Fatalf("the sandbox row is not marked active: %q", labelsIn(s.list.rows))
 	}
-	if s.use.Disabled() == false {
+	if s.list.use.Disabled() == false {
 		t.Fatal("Use this connection is enabled for the connection already in use")
 	}
 	demo, err := e.Desk.SandboxDemoUser()
@@ -115,7 +115,7 @@ func TestConnectionsSandboxFirstAndActive(t *testing.T) {
 		}
 	}
 	// The password's copy button copies it.
-	test.Tap(s.sandboxCopy["password"])
+	test.Tap(s.sandbox.copy["password"])
 	if got := e.App.Clipboard().Content(); got != demo.Password {
 		t.Errorf("clipboard = %q, want the demo password", got)
 	}
@@ -133,8 +133,8 @@ func TestConnectionsTestSandboxCountsApplications(t *testing.T) {
 	}
 	s := e.Win.Connections
 	waitTask(t, s.TestActive(), "the connection test")
-	if s.result.Importance != widget.SuccessImportance || !strings.HasPrefix(s.result.Text, "Worker token OK") {
-		t.Fatalf("result = %q (%q)", s.result.Text, s.remedy.Text)
+	if s.tester.result.Importance != widget.SuccessImportance || !strings.HasPrefix(s.tester.result.Text, "Worker token OK") {
+		t.Fatalf("result = %q (%q)", s.tester.result.Text, s.tester.remedy.Text)
 	}
 	want := []string{" application", "issuer " + e.Sandbox.Info().AuthBaseURL}
 	if n := len(apps); n == 1 {
@@ -143,11 +143,11 @@ func TestConnectionsTestSandboxCountsApplications(t *testing.T) {
 		want = append(want, "· "+strconv.Itoa(n)+" applications in")
 	}
 	for _, w := range want {
-		if !strings.Contains(s.result.Text, w) {
-			t.Errorf("result %q does not contain %q", s.result.Text, w)
+		if !strings.Contains(s.tester.result.Text, w) {
+			t.Errorf("result %q does not contain %q", s.tester.result.Text, w)
 		}
 	}
-	if !s.test.Disabled() && s.cancelTest.Visible() {
+	if !s.tester.test.Disabled() && s.tester.cancel.Visible() {
 		t.Error("the Cancel button is still shown after the test ended")
 	}
 }
@@ -193,13 +193,13 @@ func TestConnectionsTestCanBeCancelled(t *testing.T) {
 	if again := s.TestActive(); again != task {
 		t.Fatal("a second Test connection started another test while one runs")
 	}
-	if !s.test.Disabled() || !s.cancelTest.Visible() {
+	if !s.tester.test.Disabled() || !s.tester.cancel.Visible() {
 		t.Fatal("while testing, Test connection is not disabled or Cancel is not offered")
 	}
-	test.Tap(s.cancelTest)
+	test.Tap(s.tester.cancel)
 	waitTask(t, task, "the cancelled test")
-	if s.result.Text != "Test cancelled." || s.test.Disabled() || s.cancelTest.Visible() {
-		t.Fatalf("after cancel: result %q, test disabled %v, cancel visible %v", s.result.Text, s.test.Disabled(), s.cancelTest.Visible())
+	if s.tester.result.Text != "Test cancelled." || s.tester.test.Disabled() || s.tester.cancel.Visible() {
+		t.Fatalf("after cancel: result %q, test disabled %v, cancel visible %v", s.tester.result.Text, s.tester.test.Disabled(), s.tester.cancel.Visible())
 	}
 	if len(e.Desk.Transcript().Entries()) != 0 {
 		t.Fatal("a request was made although the secret was never read")
@@ -210,31 +210,31 @@ func TestConnectionsBadFieldsAreMarkedAndKept(t *testing.T) {
 	e := newConnEnv(t)
 	s := e.Win.Connections
 	before := len(e.Desk.Profiles())
-	test.Tap(s.newConn)
-	test.Type(s.name, "Acme test")
-	test.Type(s.adminEnv, "not-a-uuid")
-	test.Type(s.workerID, "../../admin")
-	test.Type(s.targetEnv, "7d2bd0e6-0b0e-4cf8-9b37-5d0c0a6ee4f1")
-	test.Type(s.secret, canaryWorkerSecret)
-	test.Tap(s.save)
+	test.Tap(s.list.newConn)
+	test.Type(s.form.name, "Acme test")
+	test.Type(s.form.adminEnv, "not-a-uuid")
+	test.Type(s.form.workerID, "../../admin")
+	test.Type(s.form.targetEnv, "7d2bd0e6-0b0e-4cf8-9b37-5d0c0a6ee4f1")
+	test.Type(s.form.secret, canaryWorkerSecret)
+	test.Tap(s.form.save)
 
 	if got := len(e.Desk.Profiles()); got != before {
 		t.Fatalf("%d profiles after an invalid save, want %d", got, before)
 	}
 	for _, f := range []string{app.FieldAdminEnvironmentID, app.FieldWorkerClientID} {
-		if l := s.fieldErrors[f]; !l.Visible() || !strings.Contains(l.Text, "must be an ID like") {
+		if l := s.form.fieldErrors[f]; !l.Visible() || !strings.Contains(l.Text, "must be an ID like") {
 			t.Errorf("field %s: error %q (visible %v)", f, l.Text, l.Visible())
 		}
 	}
 	for _, f := range []string{app.FieldName, app.FieldTargetEnvironmentID, app.FieldRegion, app.FieldTag, app.FieldWorkerSecret} {
-		if l := s.fieldErrors[f]; l.Visible() {
+		if l := s.form.fieldErrors[f]; l.Visible() {
 			t.Errorf("field %s is marked although it is fine: %q", f, l.Text)
 		}
 	}
-	if s.formNotice.Text != "Some fields need attention." {
-		t.Errorf("notice = %q", s.formNotice.Text)
+	if s.form.notice.Text != "Some fields need attention." {
+		t.Errorf("notice = %q", s.form.notice.Text)
 	}
-	if s.name.Text != "Acme test" || s.adminEnv.Text != "not-a-uuid" || s.workerID.Text != "../../admin" || s.secret.Text != canaryWorkerSecret {
+	if s.form.name.Text != "Acme test" || s.form.adminEnv.Text != "not-a-uuid" || s.form.workerID.Text != "../../admin" || s.form.secret.Text != canaryWorkerSecret {
 		t.Error("the typed values were not kept after the error")
 	}
 	if hasLabelContaining(s.Object, canaryWorkerSecret) {
@@ -242,13 +242,13 @@ func TestConnectionsBadFieldsAreMarkedAndKept(t *testing.T) {
 	}
 
 	// A custom domain without its API URL marks the API field, where the fix goes.
-	s.region.SetSelected(otherHost)
-	s.authBase.SetText("https://login.example.com")
-	test.Tap(s.save)
-	if l := s.fieldErrors[app.FieldAPIBaseURL]; !l.Visible() || !strings.Contains(l.Text, "API base URL") {
+	s.form.region.SetSelected(otherHost)
+	s.form.authBase.SetText("https://login.example.com")
+	test.Tap(s.form.save)
+	if l := s.form.fieldErrors[app.FieldAPIBaseURL]; !l.Visible() || !strings.Contains(l.Text, "API base URL") {
 		t.Errorf("API base URL error = %q (visible %v)", l.Text, l.Visible())
 	}
-	if l := s.fieldErrors[app.FieldAuthBaseURL]; l.Visible() {
+	if l := s.form.fieldErrors[app.FieldAuthBaseURL]; l.Visible() {
 		t.Errorf("the auth base URL is marked: %q", l.Text)
 	}
 }
@@ -264,8 +264,8 @@ func TestConnectionsSaveStoresSecretInKeyringAndTests(t *testing.T) {
 	if err != nil || src != app.SecretInKeyring {
 		t.Fatalf("secret source = %v, %v; want the keyring", src, err)
 	}
-	if s.secret.Text != "" || !strings.Contains(s.secretSource.Text, "stored in the system keyring") {
-		t.Errorf("after saving: secret entry %d chars, source %q", len(s.secret.Text), s.secretSource.Text)
+	if s.form.secret.Text != "" || !strings.Contains(s.form.secretSource.Text, "stored in the system keyring") {
+		t.Errorf("after saving: secret entry %d chars, source %q", len(s.form.secret.Text), s.form.secretSource.Text)
 	}
 	for _, k := range e.Prefs.Keys() {
 		if strings.Contains(e.Prefs.String(k), secret) {
@@ -275,13 +275,13 @@ func TestConnectionsSaveStoresSecretInKeyringAndTests(t *testing.T) {
 	if got := e.Win.Header.Connection(); got.Stage != StageTest || got.Name != "Sandbox as custom" {
 		t.Fatalf("header = %+v after Use, want the test connection", got)
 	}
-	if !strings.Contains(s.active.Text, "Sandbox as custom") {
-		t.Errorf("active = %q", s.active.Text)
+	if !strings.Contains(s.tester.active.Text, "Sandbox as custom") {
+		t.Errorf("active = %q", s.tester.active.Text)
 	}
 
 	waitTask(t, s.TestActive(), "the connection test")
-	if !strings.HasPrefix(s.result.Text, "Worker token OK") {
-		t.Fatalf("result = %q (%q)", s.result.Text, s.remedy.Text)
+	if !strings.HasPrefix(s.tester.result.Text, "Worker token OK") {
+		t.Fatalf("result = %q (%q)", s.tester.result.Text, s.tester.remedy.Text)
 	}
 	if hasLabelContaining(s.Object, secret) {
 		t.Fatal("the worker secret appears in a label")
@@ -294,26 +294,26 @@ func TestConnectionsKeyringUnavailableOffersRunOnly(t *testing.T) {
 	t.Cleanup(keyring.MockInit)
 	s := e.Win.Connections
 	connFillSandboxAsCustom(t, e, s, "No keyring", e.Sandbox.Info().Worker.ClientSecret)
-	test.Tap(s.save)
+	test.Tap(s.form.save)
 	waitTask(t, s.task, "storing the worker secret")
 
-	if !strings.Contains(s.formNotice.Text, "keyring is not available") ||
-		!strings.Contains(s.formRemedy.Text, "Use for this run only") {
-		t.Fatalf("notice %q, remedy %q: want the keyring explained", s.formNotice.Text, s.formRemedy.Text)
+	if !strings.Contains(s.form.notice.Text, "keyring is not available") ||
+		!strings.Contains(s.form.remedy.Text, "Use for this run only") {
+		t.Fatalf("notice %q, remedy %q: want the keyring explained", s.form.notice.Text, s.form.remedy.Text)
 	}
-	if !s.runOnly.Visible() || connButton(s.Object, "Use for this run only") == nil {
+	if !s.form.runOnly.Visible() || connButton(s.Object, "Use for this run only") == nil {
 		t.Fatal("no \"Use for this run only\" button is offered")
 	}
-	if s.secret.Text == "" {
+	if s.form.secret.Text == "" {
 		t.Fatal("the typed secret was cleared although it is stored nowhere")
 	}
-	test.Tap(s.runOnly)
-	src, err := e.Desk.WorkerSecretSource(context.Background(), s.editingID)
+	test.Tap(s.form.runOnly)
+	src, err := e.Desk.WorkerSecretSource(context.Background(), s.form.editingID)
 	if err != nil || src != app.SecretInMemory {
 		t.Fatalf("secret source = %v, %v; want memory", src, err)
 	}
-	if s.secret.Text != "" || s.runOnly.Visible() || !strings.Contains(s.secretSource.Text, "kept for this run only") {
-		t.Errorf("after run only: entry %d chars, button %v, source %q", len(s.secret.Text), s.runOnly.Visible(), s.secretSource.Text)
+	if s.form.secret.Text != "" || s.form.runOnly.Visible() || !strings.Contains(s.form.secretSource.Text, "kept for this run only") {
+		t.Errorf("after run only: entry %d chars, button %v, source %q", len(s.form.secret.Text), s.form.runOnly.Visible(), s.form.secretSource.Text)
 	}
 }
 
@@ -325,10 +325,10 @@ func TestConnectionsWrongSecretIsExplainedNotShown(t *testing.T) {
 	connSaveAndUse(t, e, s)
 
 	waitTask(t, s.TestActive(), "the connection test")
-	if s.result.Importance != widget.DangerImportance || !strings.Contains(s.result.Text, "rejected the worker app") {
-		t.Fatalf("result = %q, want the worker's credentials rejected", s.result.Text)
+	if s.tester.result.Importance != widget.DangerImportance || !strings.Contains(s.tester.result.Text, "rejected the worker app") {
+		t.Fatalf("result = %q, want the worker's credentials rejected", s.tester.result.Text)
 	}
-	if s.remedy.Text == "" {
+	if s.tester.remedy.Text == "" {
 		t.Error("no remedy is shown")
 	}
 	for _, l := range labelsIn(e.Win.Win.Content()) {
@@ -344,7 +344,7 @@ func TestConnectionsDeleteAsksThenRemoves(t *testing.T) {
 	connFillSandboxAsCustom(t, e, s, "To delete", e.Sandbox.Info().Worker.ClientSecret)
 	p := connSaveAndUse(t, e, s)
 
-	test.Tap(s.del)
+	test.Tap(s.form.del)
 	top := e.Win.Win.Canvas().Overlays().Top()
 	if top == nil {
 		t.Fatal("Delete did not ask first")
@@ -368,8 +368,8 @@ func TestConnectionsDeleteAsksThenRemoves(t *testing.T) {
 	if !e.Desk.ActiveProfile().IsSandbox() || e.Win.Header.Connection().Stage != StageSandbox {
 		t.Error("deleting the active profile did not fall back to the sandbox")
 	}
-	if len(s.profiles) != 1 || s.selected != 0 || !strings.Contains(s.notice.Text, "Deleted") {
-		t.Errorf("after delete: %d rows, selected %d, notice %q", len(s.profiles), s.selected, s.notice.Text)
+	if len(s.list.profiles) != 1 || s.list.selected != 0 || !strings.Contains(s.list.notice.Text, "Deleted") {
+		t.Errorf("after delete: %d rows, selected %d, notice %q", len(s.list.profiles), s.list.selected, s.list.notice.Text)
 	}
 }
 
@@ -378,27 +378,27 @@ func TestConnectionsDeleteAsksThenRemoves(t *testing.T) {
 func TestConnectionsCustomDomain(t *testing.T) {
 	e := newConnEnv(t)
 	s := e.Win.Connections
-	test.Tap(s.newConn)
-	domainShown := func() bool { return s.regionRows[0].Visible() && s.regionRows[1].Visible() }
+	test.Tap(s.list.newConn)
+	domainShown := func() bool { return s.form.regionRows[0].Visible() && s.form.regionRows[1].Visible() }
 	if !domainShown() {
 		t.Fatal("the custom domain field is hidden with a PingOne region")
 	}
-	test.Type(s.name, "Acme prod")
-	test.Type(s.adminEnv, "11111111-2222-4333-8444-555555555555")
-	test.Type(s.workerID, "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")
-	test.Type(s.targetEnv, "99999999-8888-4777-8666-555555555555")
-	test.Type(s.domain, "https://login.acme.example/as")
-	test.Type(s.secret, canaryWorkerSecret)
-	test.Tap(s.save)
-	if l := s.fieldErrors[app.FieldCustomDomain]; !l.Visible() || !strings.Contains(l.Text, "host name") {
+	test.Type(s.form.name, "Acme prod")
+	test.Type(s.form.adminEnv, "11111111-2222-4333-8444-555555555555")
+	test.Type(s.form.workerID, "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee")
+	test.Type(s.form.targetEnv, "99999999-8888-4777-8666-555555555555")
+	test.Type(s.form.domain, "https://login.acme.example/as")
+	test.Type(s.form.secret, canaryWorkerSecret)
+	test.Tap(s.form.save)
+	if l := s.form.fieldErrors[app.FieldCustomDomain]; !l.Visible() || !strings.Contains(l.Text, "host name") {
 		t.Fatalf("custom domain error = %q (visible %v)", l.Text, l.Visible())
 	}
-	if s.domain.Text != "https://login.acme.example/as" {
+	if s.form.domain.Text != "https://login.acme.example/as" {
 		t.Fatal("the typed custom domain was not kept")
 	}
 
-	s.domain.SetText("login.acme.example")
-	test.Tap(s.save)
+	s.form.domain.SetText("login.acme.example")
+	test.Tap(s.form.save)
 	waitTask(t, s.task, "storing the secret")
 	var saved app.Profile
 	for _, p := range e.Desk.Profiles() {
@@ -413,7 +413,7 @@ func TestConnectionsCustomDomain(t *testing.T) {
 		t.Fatalf("the header's location %q does not name the custom domain", info.Region)
 	}
 
-	s.region.SetSelected(otherHost)
+	s.form.region.SetSelected(otherHost)
 	if domainShown() {
 		t.Fatal("the custom domain field is shown for other hosts, where it does not apply")
 	}
@@ -427,10 +427,10 @@ func TestConnectionsTestMarksTheFieldsItConcerns(t *testing.T) {
 	assertMarked := func(t *testing.T, s *ConnectionsScreen, want ...string) {
 		t.Helper()
 		for _, f := range all {
-			l := s.fieldErrors[f]
+			l := s.form.fieldErrors[f]
 			marked := l != nil && l.Visible() && l.Text != ""
 			if wanted := slices.Contains(want, f); marked != wanted {
-				t.Errorf("field %s marked = %v (%q), want %v; result %q", f, marked, l.Text, wanted, s.result.Text)
+				t.Errorf("field %s marked = %v (%q), want %v; result %q", f, marked, l.Text, wanted, s.tester.result.Text)
 			}
 		}
 	}
@@ -441,11 +441,11 @@ func TestConnectionsTestMarksTheFieldsItConcerns(t *testing.T) {
 		want   []string
 	}{
 		{"secret rejected", "WRONG-worker-secret-77aa1c", nil, []string{app.FieldWorkerClientID, app.FieldWorkerSecret}},
-		{"unknown target environment", "", func(s *ConnectionsScreen) { s.targetEnv.SetText("12345678-1234-4234-8234-123456789abc") },
+		{"unknown target environment", "", func(s *ConnectionsScreen) { s.form.targetEnv.SetText("12345678-1234-4234-8234-123456789abc") },
 			[]string{app.FieldTargetEnvironmentID}},
 		{"host does not resolve", "", func(s *ConnectionsScreen) {
-			s.authBase.SetText("https://auth.pingone.invalid")
-			s.apiBase.SetText("https://api.pingone.invalid/v1")
+			s.form.authBase.SetText("https://auth.pingone.invalid")
+			s.form.apiBase.SetText("https://api.pingone.invalid/v1")
 		}, []string{app.FieldAuthBaseURL}},
 	}
 	for _, tc := range cases {
@@ -462,8 +462,8 @@ func TestConnectionsTestMarksTheFieldsItConcerns(t *testing.T) {
 			}
 			p := connSaveAndUse(t, e, s)
 			waitTask(t, s.TestActive(), "the connection test")
-			if s.result.Importance != widget.DangerImportance {
-				t.Fatalf("result = %q, want a failure", s.result.Text)
+			if s.tester.result.Importance != widget.DangerImportance {
+				t.Fatalf("result = %q, want a failure", s.tester.result.Text)
 			}
 			assertMarked(t, s, tc.want...)
 			if hasLabelContaining(s.Object, secret) {
@@ -480,8 +480,8 @@ func TestConnectionsTestMarksTheFieldsItConcerns(t *testing.T) {
 				t.Fatal(err)
 			}
 			waitTask(t, s.TestActive(), "the second connection test")
-			if !strings.HasPrefix(s.result.Text, "Worker token OK") {
-				t.Fatalf("second test: %q (%q)", s.result.Text, s.remedy.Text)
+			if !strings.HasPrefix(s.tester.result.Text, "Worker token OK") {
+				t.Fatalf("second test: %q (%q)", s.tester.result.Text, s.tester.remedy.Text)
 			}
 			assertMarked(t, s)
 		})

@@ -46,7 +46,7 @@ func TestJourneyCreateSignInVerify(t *testing.T) {
 		t.Fatalf("the Tokens screen shows %s, want the ID token", w.Tokens.Source())
 	}
 	content := w.Tokens.Object
-	if got := w.Tokens.checklistSummary.Text; !strings.Contains(got, "applicable checks passed") {
+	if got := w.Tokens.checklist.summary.Text; !strings.Contains(got, "applicable checks passed") {
 		t.Fatalf("the ID token's checklist says %q", got)
 	}
 	if !hasLabelContaining(content, sess.Subject) {
@@ -59,7 +59,7 @@ func TestJourneyCreateSignInVerify(t *testing.T) {
 	}
 
 	w.Tokens.SelectSource(SourceAccessToken)
-	if got := w.Tokens.checklistSummary.Text; !strings.Contains(got, "applicable checks passed") {
+	if got := w.Tokens.checklist.summary.Text; !strings.Contains(got, "applicable checks passed") {
 		t.Fatalf("the access token's checklist says %q", got)
 	}
 }

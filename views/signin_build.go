@@ -221,6 +221,3 @@ func (s *SignInScreen) buildPKCE() {
 		container.NewTabItem("PKCE", container.NewVScroll(panel)),
 		container.NewTabItem("Step detail", detail))
 }
-
-// fieldMessage is a field's error line.
-func fieldMessage() *widget.Label { return messageLabel(widget.DangerImportance) }

@@ -52,32 +52,32 @@ func TestTokensPasteFillsClaimsWithExplanations(t *testing.T) {
 	if s.message.Visible() {
 		t.Fatalf("unexpected message for a valid JWT: %q", s.message.Text)
 	}
-	iss, ok := rowByName(s.claimRows, "iss")
+	iss, ok := rowByName(s.claims.rows, "iss")
 	if !ok {
-		t.Fatalf("no iss row among %d claims", len(s.claimRows))
+		t.Fatalf("no iss row among %d claims", len(s.claims.rows))
 	}
 	_, wantText, _ := token.ExplainClaim("iss")
 	if iss.Meaning.Text != wantText || iss.Value.Text != testIssuer || iss.Title.Text != "Issuer" {
 		t.Errorf("iss row = %q / %q / %q", iss.Title.Text, iss.Value.Text, iss.Meaning.Text)
 	}
-	exp, ok := rowByName(s.claimRows, "exp")
+	exp, ok := rowByName(s.claims.rows, "exp")
 	if !ok {
 		t.Fatal("no exp row")
 	}
 	if !strings.Contains(exp.Value.Text, "in 5 minutes") {
 		t.Errorf("exp value %q is not human-readable relative to the clock", exp.Value.Text)
 	}
-	custom, ok := rowByName(s.claimRows, "acme_department")
+	custom, ok := rowByName(s.claims.rows, "acme_department")
 	if !ok || custom.Title.Text != "Custom claim" || custom.Value.Text != "QA" {
 		t.Errorf("custom claim row = %+v (found %v)", custom, ok)
 	}
-	if alg, ok := rowByName(s.headerRows, "alg"); !ok || alg.Value.Text != "RS256" {
+	if alg, ok := rowByName(s.header.rows, "alg"); !ok || alg.Value.Text != "RS256" {
 		t.Errorf("header alg row = %+v (found %v)", alg, ok)
 	}
 	if !strings.HasPrefix(s.kind.Text, "ID token") {
 		t.Errorf("kind = %q, want ID token", s.kind.Text)
 	}
-	if !strings.Contains(s.rawClaims.Text, `"nonce"`) || s.rawToken.Text != raw {
+	if !strings.Contains(s.raw.claims.Text, `"nonce"`) || s.raw.token.Text != raw {
 		t.Error("raw tab does not show the decoded JSON and the encoded token")
 	}
 	if !s.body.Visible() {
@@ -101,10 +101,10 @@ func TestTokensBadPastesShowDecoderMessage(t *testing.T) {
 			if !s.message.Visible() || !strings.Contains(strings.ToLower(s.message.Text), tc.want) {
 				t.Fatalf("message = %q (visible %v), want it to say %q", s.message.Text, s.message.Visible(), tc.want)
 			}
-			if len(s.claimRows) != 0 || s.body.Visible() {
+			if len(s.claims.rows) != 0 || s.body.Visible() {
 				t.Error("claims of the previous token are still shown")
 			}
-			if s.countdown.Visible() {
+			if s.expiry.countdown.Visible() {
 				t.Error("countdown still shown for an unreadable token")
 			}
 			if len(tc.raw) > token.MaxTokenSize && s.paste.Text != "" {
@@ -123,8 +123,8 @@ func TestTokensChecklistFromReport(t *testing.T) {
 	}}
 	s.Show(TokenSet{IDToken: idToken(t, nil), IDReport: report, Flow: "Browser sign-in", ReceivedAt: t0})
 
-	if len(s.checkRows) != 3 {
-		t.Fatalf("%d checklist rows, want 3", len(s.checkRows))
+	if len(s.checklist.rows) != 3 {
+		t.Fatalf("%d checklist rows, want 3", len(s.checklist.rows))
 	}
 	want := []struct {
 		id     string
@@ -136,16 +136,16 @@ func TestTokensChecklistFromReport(t *testing.T) {
 		{token.CheckAtHash, token.NotApplicable, theme.NewDisabledResource(theme.ContentRemoveIcon()).Name()},
 	}
 	for i, w := range want {
-		r := s.checkRows[i]
+		r := s.checklist.rows[i]
 		if r.ID != w.id || r.Status != w.status || r.Icon.Resource.Name() != w.icon {
 			t.Errorf("row %d = %s/%v/%s, want %s/%v/%s", i, r.ID, r.Status, r.Icon.Resource.Name(), w.id, w.status, w.icon)
 		}
 	}
-	if s.checkRows[1].Reason.Text != "The token is for another app." {
-		t.Errorf("failed row reason = %q", s.checkRows[1].Reason.Text)
+	if s.checklist.rows[1].Reason.Text != "The token is for another app." {
+		t.Errorf("failed row reason = %q", s.checklist.rows[1].Reason.Text)
 	}
-	if !strings.Contains(s.checklistSummary.Text, "1 of 2 checks failed") {
-		t.Errorf("summary = %q", s.checklistSummary.Text)
+	if !strings.Contains(s.checklist.summary.Text, "1 of 2 checks failed") {
+		t.Errorf("summary = %q", s.checklist.summary.Text)
 	}
 	if !strings.Contains(s.flow.Text, "Browser sign-in") {
 		t.Errorf("flow label = %q", s.flow.Text)
@@ -188,7 +188,7 @@ func TestTokensCopyPutsRawTokenOnClipboard(t *testing.T) {
 	if got := a.Clipboard().Content(); got != raw {
 		t.Fatalf("clipboard has %d chars, want the raw token (%d chars)", len(got), len(raw))
 	}
-	test.Tap(s.copyClaims)
+	test.Tap(s.raw.copyClaims)
 	if got := a.Clipboard().Content(); !strings.Contains(got, `"iss"`) || got == raw {
 		t.Fatalf("claims copy = %q", got)
 	}
@@ -208,7 +208,7 @@ func TestTokensVerifySignatureOnlyWhenAsked(t *testing.T) {
 	s := newTestTokens(t, TokensOptions{Verify: verify, Progress: progress})
 
 	s.SelectSource(SourcePasted)
-	if !s.verify.Visible() || !s.verify.Disabled() {
+	if !s.verify.button.Visible() || !s.verify.button.Disabled() {
 		t.Fatal("Verify signature must be visible and disabled with an empty paste box")
 	}
 	raw := idToken(t, nil)
@@ -218,23 +218,23 @@ func TestTokensVerifySignatureOnlyWhenAsked(t *testing.T) {
 		t.Fatal("pasting a token contacted the issuer without the user asking")
 	default:
 	}
-	if s.verify.Disabled() || !strings.Contains(s.verifyHint.Text, "auth.pingone.com") {
-		t.Fatalf("verify disabled=%v hint=%q", s.verify.Disabled(), s.verifyHint.Text)
+	if s.verify.button.Disabled() || !strings.Contains(s.verify.hint.Text, "auth.pingone.com") {
+		t.Fatalf("verify disabled=%v hint=%q", s.verify.button.Disabled(), s.verify.hint.Text)
 	}
 
-	test.Tap(s.verify)
+	test.Tap(s.verify.button)
 	if got := waitFor(t, called, "the verifier call"); got != raw {
 		t.Fatal("the verifier got a different token")
 	}
 	task := s.verifyTask // the verifier is blocked: nothing else touches the screen now
-	if !s.verify.Disabled() || progress.Running() != 1 || !progress.Bar.Visible() {
+	if !s.verify.button.Disabled() || progress.Running() != 1 || !progress.Bar.Visible() {
 		t.Fatal("no busy state while verifying")
 	}
 	close(release)
 	waitFor(t, task.Done(), "verification to finish")
 
-	if len(s.checkRows) != 1 || s.checkRows[0].Status != token.Passed {
-		t.Fatalf("checklist after verification: %+v", s.checkRows)
+	if len(s.checklist.rows) != 1 || s.checklist.rows[0].Status != token.Passed {
+		t.Fatalf("checklist after verification: %+v", s.checklist.rows)
 	}
 	if progress.Running() != 0 || progress.Bar.Visible() {
 		t.Error("progress still shown after verification")
@@ -254,13 +254,13 @@ func TestTokensVerifyResultForOldPasteIsDropped(t *testing.T) {
 	}
 	s := newTestTokens(t, TokensOptions{Verify: verify})
 	s.Paste(idToken(t, nil))
-	test.Tap(s.verify)
+	test.Tap(s.verify.button)
 	waitFor(t, called, "the verifier call")
 	task := s.verifyTask
 	s.Paste(idToken(t, jwt.MapClaims{"sub": "someone-else"})) // cancels the first verification
 	close(release)
 	waitFor(t, task.Done(), "the cancelled verification to end")
-	if strings.Contains(s.checklistSummary.Text, "Could not verify") {
+	if strings.Contains(s.checklist.summary.Text, "Could not verify") {
 		t.Fatal("the result of a cancelled verification reached the screen")
 	}
 }
@@ -270,25 +270,25 @@ func TestTokensCountdownTicksAndStops(t *testing.T) {
 	ticker := newFakeTicker()
 	s := newTestTokens(t, TokensOptions{Now: clock.Now, NewTicker: ticker.New})
 	ticked := make(chan struct{})
-	s.onTick = func() { ticked <- struct{}{} }
+	s.expiry.onTick = func() { ticked <- struct{}{} }
 
 	s.Show(TokenSet{IDToken: idToken(t, nil)}) // exp = t0 + 5 min
-	if !strings.HasPrefix(s.countdown.Text, "Expires in 5 minutes") {
-		t.Fatalf("countdown = %q", s.countdown.Text)
+	if !strings.HasPrefix(s.expiry.countdown.Text, "Expires in 5 minutes") {
+		t.Fatalf("countdown = %q", s.expiry.countdown.Text)
 	}
-	if !s.countdownRunning() {
+	if !s.expiry.running() {
 		t.Fatal("no ticker for a token with exp")
 	}
 
 	clock.Set(t0.Add(6 * time.Minute))
 	ticker.c <- t0
 	waitFor(t, ticked, "the countdown update")
-	if !strings.HasPrefix(s.countdown.Text, "Expired 1 minute ago") {
-		t.Fatalf("countdown after expiry = %q", s.countdown.Text)
+	if !strings.HasPrefix(s.expiry.countdown.Text, "Expired 1 minute ago") {
+		t.Fatalf("countdown after expiry = %q", s.expiry.countdown.Text)
 	}
 
 	s.Screen().OnHide()
-	if s.countdownRunning() {
+	if s.expiry.running() {
 		t.Fatal("ticker still running while the screen is hidden")
 	}
 	started, stopped := ticker.counts()
@@ -296,13 +296,13 @@ func TestTokensCountdownTicksAndStops(t *testing.T) {
 		t.Fatalf("ticker started %d times, stopped %d", started, stopped)
 	}
 	s.Screen().OnShow()
-	if !s.countdownRunning() {
+	if !s.expiry.running() {
 		t.Fatal("ticker did not resume when the screen was shown again")
 	}
 
 	// A token without exp needs no ticker.
 	s.Paste(idToken(t, jwt.MapClaims{"exp": nil}))
-	if s.countdownRunning() || s.countdown.Visible() {
+	if s.expiry.running() || s.expiry.countdown.Visible() {
 		t.Fatal("countdown shown for a token without exp")
 	}
 }
@@ -326,7 +326,7 @@ func TestTokensOversizedClipboardPasteIsRefusedBeforeTheEntry(t *testing.T) {
 	raw := idToken(t, nil)
 	a.Clipboard().SetContent(raw)
 	s.paste.TypedShortcut(&fyne.ShortcutPaste{Clipboard: a.Clipboard()})
-	if s.paste.Text != raw || len(s.claimRows) == 0 {
-		t.Fatalf("a normal paste was not decoded (entry %d chars, %d claims)", len(s.paste.Text), len(s.claimRows))
+	if s.paste.Text != raw || len(s.claims.rows) == 0 {
+		t.Fatalf("a normal paste was not decoded (entry %d chars, %d claims)", len(s.paste.Text), len(s.claims.rows))
 	}
 }

@@ -20,8 +20,8 @@ func TestTokensUnverifiedIDTokenShowsReason(t *testing.T) {
 	if !s.message.Visible() || !strings.Contains(s.message.Text, reason) || !strings.Contains(s.message.Text, "did not pass verification") {
 		t.Fatalf("message = %q (visible %v), want the failed check's reason", s.message.Text, s.message.Visible())
 	}
-	if !strings.Contains(s.verdict.Text, "FAILED") {
-		t.Fatalf("verdict = %q", s.verdict.Text)
+	if !strings.Contains(s.checklist.verdict.Text, "FAILED") {
+		t.Fatalf("verdict = %q", s.checklist.verdict.Text)
 	}
 
 	// A verified ID token shows no such notice.

@@ -108,11 +108,11 @@ func TestWindowShowTokensSwitchesAndStopsTickerOnLeave(t *testing.T) {
 	ticker := newFakeTicker()
 	win := newTestWindow(t, Options{Tokens: TokensOptions{NewTicker: ticker.New}})
 	win.ShowTokens(TokenSet{IDToken: idToken(t, nil)})
-	if win.Current() != ScreenTokens || !win.Tokens.countdownRunning() {
-		t.Fatalf("current %d, ticker running %v", win.Current(), win.Tokens.countdownRunning())
+	if win.Current() != ScreenTokens || !win.Tokens.expiry.running() {
+		t.Fatalf("current %d, ticker running %v", win.Current(), win.Tokens.expiry.running())
 	}
 	typeShortcut(t, win.Win, &desktop.CustomShortcut{KeyName: fyne.Key1, Modifier: fyne.KeyModifierShortcutDefault})
-	if win.Tokens.countdownRunning() {
+	if win.Tokens.expiry.running() {
 		t.Fatal("countdown keeps ticking on another screen")
 	}
 }
@@ -121,7 +121,7 @@ func TestWindowTokensStartsHidden(t *testing.T) {
 	ticker := newFakeTicker()
 	win := newTestWindow(t, Options{Tokens: TokensOptions{NewTicker: ticker.New}})
 	win.Tokens.Show(TokenSet{IDToken: idToken(t, nil)}) // pushed while another screen is visible
-	if win.Tokens.countdownRunning() {
+	if win.Tokens.expiry.running() {
 		t.Fatal("ticker runs for a screen nobody sees")
 	}
 }

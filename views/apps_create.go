@@ -1,0 +1,113 @@
+package views
+
+import (
+	"context"
+	"net/url"
+	"strings"
+
+	"github.com/pkcedesk/pkcedesk/pingone"
+)
+
+// createResult is what one press of Create brought back.
+type createResult struct {
+	app           *pingone.Application
+	sent, replied string // the create exchange's bodies, redacted by the transcript
+	apps          []pingone.Application
+	listErr       error
+}
+
+// Create presses Create: it creates the application from the form (and grants the ticked
+// scopes) in the background and returns the task, or the running one if a create is
+// already under way, so a double press never creates twice.
+func (s *ApplicationsScreen) Create() *Task {
+	if s.creating {
+		return s.createTask
+	}
+	s.creating = true
+	gen := s.gen
+	if load := s.listTask; load != nil && running(load) {
+		// Ctrl+N right after the screen opened: start once the first list load has landed,
+		// so that the two never update the screen at the same time.
+		chained := &Task{cancel: func() {}, done: make(chan struct{})}
+		go func() {
+			<-load.Done()
+			onUI(func() {
+				if gen != s.gen { // the connection changed before the create began
+					s.creating = false
+					close(chained.done)
+					return
+				}
+				inner := s.startCreate()
+				go func() { <-inner.Done(); close(chained.done) }()
+			})
+		}()
+		s.createTask, s.task = chained, chained
+		return chained
+	}
+	s.createTask = s.startCreate()
+	s.task = s.createTask
+	return s.task
+}
+
+// startCreate sends the form; s.creating is already set.
+func (s *ApplicationsScreen) startCreate() *Task {
+	f := s.form
+	f.createButton.Disable()
+	f.clearFieldErrors()
+	f.problem.clear()
+	req, scopes, filter, gen := f.request(), f.selectedScopes(), s.list.filter.Text, s.gen
+	transcript := s.desk.Transcript()
+	return Run(context.Background(), s.sh.progress(), func(ctx context.Context) (createResult, error) {
+		before := lastExchangeID(transcript.Entries())
+		var res createResult
+		created, err := s.desk.CreateApplication(ctx, req, scopes)
+		res.app = created
+		if created != nil {
+			if ex, ok := createExchange(transcript.Entries(), before); ok {
+				res.sent, res.replied = ex.RequestBody, ex.ResponseBody
+			}
+			// The list is read in the same task so the new app is in it when the task ends.
+			res.apps, res.listErr = s.desk.ListApplications(ctx, filter)
+		}
+		return res, err
+	}, func(res createResult, err error) {
+		s.creating = false
+		f.createButton.Enable()
+		if gen != s.gen {
+			return // the connection changed meanwhile; this result is not about the new one
+		}
+		if res.app == nil {
+			f.showError(err)
+			return
+		}
+		s.result.show(&res)
+		s.result.showGrantError(err)
+		s.sh.pickApp(res.app.ID, res.app.Name)
+		s.setApps(res.apps, res.listErr)
+	})
+}
+
+// lastExchangeID is the ID of the newest recorded exchange (0 when none).
+func lastExchangeID(entries []pingone.Exchange) int {
+	id := 0
+	for _, ex := range entries {
+		id = max(id, ex.ID)
+	}
+	return id
+}
+
+// createExchange finds the create request recorded after exchange ID after: the last
+// POST to …/applications (grants go to …/applications/{id}/grants and do not match).
+func createExchange(entries []pingone.Exchange, after int) (pingone.Exchange, bool) {
+	for i := len(entries) - 1; i >= 0; i-- {
+		ex := entries[i]
+		if ex.ID <= after || ex.Method != "POST" {
+			continue
+		}
+		u, err := url.Parse(ex.URL)
+		if err == nil && strings.HasSuffix(u.Path, "/applications") {
+			return ex, true
+		}
+	}
+	return pingone.Exchange{}, false
+}

@@ -1,0 +1,122 @@
+package views
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/pkcedesk/pkcedesk/app"
+)
+
+// appsDemoUser is the Demo user tab: it creates a user with a random password to sign in
+// with during a demo, and shows the password once.
+type appsDemoUser struct {
+	object fyne.CanvasObject
+
+	button                     *widget.Button
+	note                       *widget.Label
+	box                        *fyne.Container
+	username, password         *widget.Label
+	copyUsername, copyPassword *widget.Button
+	passwordNote               *widget.Label // "the clipboard clears in 60 s" after copying the password
+	problem                    *explainedError
+	user                       *app.DemoUser
+}
+
+// newAppsDemoUser builds the tab. copyText copies the username; the password goes through
+// the secret clipboard over clipboard(). onCreate is the Create demo user button.
+func newAppsDemoUser(copyText func(string), clipboard func() fyne.Clipboard, onCreate func()) *appsDemoUser {
+	d := &appsDemoUser{}
+	heading := widget.NewLabelWithStyle("Demo user", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	heading.SizeName = theme.SizeNameSubHeadingText
+	intro := widget.NewLabel("Creates a user with a random password in the target environment, to sign in with during a demo.")
+	intro.Wrapping = fyne.TextWrapWord
+	d.button = widget.NewButtonWithIcon("Create demo user", theme.AccountIcon(), onCreate)
+	d.note = widget.NewLabel("")
+	d.note.Wrapping = fyne.TextWrapWord
+	d.note.Importance = widget.LowImportance
+	d.username = monoLabel()
+	d.password = monoLabel()
+	d.copyUsername = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
+		if d.user != nil {
+			copyText(d.user.Username)
+		}
+	})
+	d.passwordNote = newClipboardNote()
+	d.copyPassword = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
+		if d.user != nil {
+			secretClipboardFor(clipboard()).Copy(d.user.Password, d.passwordNote)
+		}
+	})
+	once := widget.NewLabel("The password is shown only here and only now: PKCE Desk does not store it. Copy it before you leave this connection.")
+	once.Wrapping = fyne.TextWrapWord
+	once.Importance = widget.WarningImportance
+	d.box = container.NewVBox(
+		container.New(layout.NewFormLayout(),
+			widget.NewLabel("Username"), container.NewBorder(nil, nil, nil, d.copyUsername, d.username),
+			widget.NewLabel("Password"), container.NewBorder(nil, nil, nil, container.NewHBox(d.passwordNote, d.copyPassword), d.password),
+		),
+		once,
+	)
+	d.box.Hide()
+	d.problem = newExplainedError()
+	d.object = container.NewVBox(heading, intro, container.NewHBox(d.button), d.note, d.problem.object, d.box)
+	return d
+}
+
+// allow enables demo users on sandbox and test connections only: a stray user with a
+// known password has no place in production.
+func (d *appsDemoUser) allow(tag app.Tag) {
+	if tag == app.TagProduction {
+		d.button.Disable()
+		d.note.SetText("Not available: this is a production connection. Demo users are only created in sandbox and test environments.")
+		return
+	}
+	d.button.Enable()
+	d.note.SetText("Only on sandbox and test connections.")
+}
+
+func (d *appsDemoUser) show(u *app.DemoUser) {
+	d.user = u
+	d.username.SetText(u.Username)
+	d.password.SetText(u.Password)
+	d.box.Show()
+}
+
+// clear forgets the user shown, password and all.
+func (d *appsDemoUser) clear() {
+	d.user = nil
+	d.box.Hide()
+	d.problem.clear()
+}
+
+func (s *ApplicationsScreen) updateDemoState() { s.demo.allow(s.desk.ActiveProfile().Tag) }
+
+// CreateDemoUser presses "Create demo user".
+func (s *ApplicationsScreen) CreateDemoUser() *Task {
+	d := s.demo
+	if d.button.Disabled() {
+		return nil
+	}
+	d.button.Disable()
+	d.problem.clear()
+	gen := s.gen
+	s.task = Run(context.Background(), s.sh.progress(), func(ctx context.Context) (*app.DemoUser, error) {
+		return s.desk.CreateDemoUser(ctx)
+	}, func(u *app.DemoUser, err error) {
+		s.updateDemoState()
+		if gen != s.gen {
+			return
+		}
+		if err != nil {
+			d.problem.show("", err, "")
+			return
+		}
+		d.show(u)
+	})
+	return s.task
+}

@@ -23,12 +23,12 @@ func newTokensRaw(cb fyne.Clipboard, decoded func() *token.Decoded) *tokensRaw {
 	r := &tokensRaw{token: monoLabel(), header: monoLabel(), claims: monoLabel()}
 	r.copyHeader = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
 		if d := decoded(); d != nil {
-			copyPlain(cb, string(d.HeaderJSON))
+			copyPlain(cb, string(d.HeaderJSON()))
 		}
 	})
 	r.copyClaims = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
 		if d := decoded(); d != nil {
-			copyPlain(cb, string(d.ClaimsJSON))
+			copyPlain(cb, string(d.ClaimsJSON()))
 		}
 	})
 	r.copyHeader.Importance = widget.LowImportance
@@ -45,8 +45,8 @@ func newTokensRaw(cb fyne.Clipboard, decoded func() *token.Decoded) *tokensRaw {
 
 func (r *tokensRaw) fill(d *token.Decoded) {
 	r.token.SetText(d.Raw)
-	r.header.SetText(string(d.HeaderJSON))
-	r.claims.SetText(string(d.ClaimsJSON))
+	r.header.SetText(string(d.HeaderJSON()))
+	r.claims.SetText(string(d.ClaimsJSON()))
 	r.copyHeader.Enable()
 	r.copyClaims.Enable()
 }

@@ -1,6 +1,7 @@
 package token
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"runtime"
@@ -44,15 +45,43 @@ func TestDecode_Valid(t *testing.T) {
 		t.Fatalf("iss = %v", d.Claims["iss"])
 	}
 	// Pretty JSON keeps the issuer's member order.
-	pretty := string(d.ClaimsJSON)
+	pretty := string(d.ClaimsJSON())
 	if !strings.Contains(pretty, "\n  \"iss\"") || strings.Index(pretty, "iss") > strings.Index(pretty, "exp") {
 		t.Fatalf("ClaimsJSON not indented in original order:\n%s", pretty)
 	}
-	if !json.Valid(d.HeaderJSON) || !json.Valid(d.ClaimsJSON) {
+	if !json.Valid(d.HeaderJSON()) || !json.Valid(d.ClaimsJSON()) {
 		t.Fatal("pretty JSON invalid")
 	}
 	if d.Kind != IDToken {
 		t.Fatalf("kind = %v", d.Kind)
+	}
+}
+
+// The indented JSON is made on demand from the decoded bytes, for the
+// Verifier's Report.Token as much as for Decode.
+func TestDecode_RawJSONOnDemand(t *testing.T) {
+	header, claims := `{"alg":"RS256","kid":"k1"}`, `{"sub":"a","amr":["pwd"],"n":1.50}`
+	d, err := Decode(seg(header) + "." + seg(claims) + "." + seg("sig"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ got, src []byte }{{d.HeaderJSON(), []byte(header)}, {d.ClaimsJSON(), []byte(claims)}} {
+		var want bytes.Buffer
+		if err := json.Indent(&want, tc.src, "", "  "); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(tc.got, want.Bytes()) {
+			t.Fatalf("indented:\n%s\nwant:\n%s", tc.got, want.Bytes())
+		}
+	}
+	// Each call returns its own copy.
+	a := d.ClaimsJSON()
+	a[0] = 'X'
+	if d.ClaimsJSON()[0] != '{' {
+		t.Fatal("ClaimsJSON shares its buffer between calls")
+	}
+	if (&Decoded{}).HeaderJSON() != nil {
+		t.Fatal("zero Decoded has header JSON")
 	}
 }
 
@@ -208,6 +237,26 @@ func TestDecode_C20_SizeCapBeforeParsing(t *testing.T) {
 	}
 	if _, err := Decode(near); err != nil {
 		t.Fatalf("token of %d bytes: %v", len(near), err)
+	}
+}
+
+// Work and memory stay linear in the token, however its JSON is shaped.
+func TestDecode_BoundedAllocationNearTheCap(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"a":[`)
+	for b.Len() < MaxTokenSize*3/4-100 {
+		b.WriteString(`"\n",`)
+	}
+	b.WriteString(`"\n"],"b":{}}`)
+	raw := seg(`{"alg":"RS256"}`) + "." + seg(b.String()) + ".c2ln"
+	if len(raw) > MaxTokenSize {
+		t.Fatalf("test token too long: %d", len(raw))
+	}
+	if _, err := Decode(raw); err != nil {
+		t.Fatal(err)
+	}
+	if n := allocBytesPerRun(5, func() { _, _ = Decode(raw) }); n > 16*MaxTokenSize {
+		t.Fatalf("%d bytes allocated decoding a %d-byte token of escaped strings", n, len(raw))
 	}
 }
 

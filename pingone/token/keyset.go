@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -74,9 +75,12 @@ type KeySet struct {
 	// give up when their context ends (a mutex cannot be abandoned).
 	fetching chan struct{}
 
+	// usable holds the keys of the latest successful fetch. A fetch
+	// replaces it whole and nothing modifies it after, so the lookup of a
+	// cached key (every verification) reads it without taking mu.
+	usable atomic.Pointer[usableKeys]
+
 	mu        sync.Mutex
-	keys      map[string]*rsa.PublicKey
-	order     []*rsa.PublicKey  // every usable key, for tokens without kid
 	skipped   map[string]string // kid → why the key was not usable
 	fetched   bool
 	lastErr   error // outcome of the latest fetch, repeated while rate limited
@@ -87,6 +91,12 @@ type KeySet struct {
 	// vain, with the time, for the rate limit on repeats.
 	lastRefetch time.Time
 	misses      map[string]time.Time
+}
+
+// usableKeys is one fetch's usable keys; never modified once published.
+type usableKeys struct {
+	byKid map[string]*rsa.PublicKey
+	all   []*rsa.PublicKey // every usable key, for tokens without kid
 }
 
 // NewKeySet returns a KeySet for jwksURL. The URL must be https, except for
@@ -116,7 +126,6 @@ func NewKeySet(jwksURL string, opts KeySetOptions) (*KeySet, error) {
 		maxBytes: opts.MaxBytes,
 		now:      opts.Now,
 		fetching: make(chan struct{}, 1),
-		keys:     map[string]*rsa.PublicKey{},
 		skipped:  map[string]string{},
 		misses:   map[string]time.Time{},
 	}
@@ -187,31 +196,27 @@ func (k *KeySet) Key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
 
 // all returns every usable key, fetching once if nothing has been fetched
 // yet. It serves tokens without a kid (OpenID conformance KidAbsent* tests).
+// The slice is shared: callers must not modify it.
 func (k *KeySet) all(ctx context.Context) ([]*rsa.PublicKey, error) {
-	k.mu.Lock()
-	fetched := k.fetched
-	k.mu.Unlock()
-	if !fetched {
-		if err := k.refreshIfAllowed(ctx, "", func() bool {
-			k.mu.Lock()
-			defer k.mu.Unlock()
-			return k.fetched
-		}); err != nil {
+	u := k.usable.Load()
+	if u == nil {
+		if err := k.refreshIfAllowed(ctx, "", func() bool { return k.usable.Load() != nil }); err != nil {
 			return nil, err
 		}
+		u = k.usable.Load()
 	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if len(k.order) == 0 {
+	if u == nil || len(u.all) == 0 {
 		return nil, ErrUnknownKey
 	}
-	return append([]*rsa.PublicKey(nil), k.order...), nil
+	return u.all, nil
 }
 
 func (k *KeySet) cached(kid string) (*rsa.PublicKey, bool) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	key, ok := k.keys[kid]
+	u := k.usable.Load()
+	if u == nil {
+		return nil, false
+	}
+	key, ok := u.byKid[kid]
 	return key, ok
 }
 
@@ -264,7 +269,8 @@ func (k *KeySet) refreshIfAllowed(ctx context.Context, kid string, done func() b
 	k.mu.Lock()
 	// Replace, not merge: a key PingOne has retired disappears from the
 	// cache at the next successful fetch.
-	k.keys, k.order, k.skipped, k.fetched, k.lastErr = keys, order, skipped, true, err
+	k.usable.Store(&usableKeys{byKid: keys, all: order})
+	k.skipped, k.fetched, k.lastErr = skipped, true, err
 	if _, ok := keys[kid]; kid != "" && !ok {
 		k.noteMissLocked(kid, now)
 	}

@@ -370,3 +370,29 @@ func TestKeySet_WaiterHonoursContext(t *testing.T) {
 		t.Fatal("first lookup did not finish")
 	}
 }
+
+// Once the set is cached, looking a key up (every verification) neither
+// fetches nor allocates, with or without a kid.
+func TestKeySet_CachedLookupIsCheap(t *testing.T) {
+	srv := newJWKSServer(t, rsaJWK("k1", &mainKey(t).PublicKey), rsaJWK("k2", &rotatedKey(t).PublicKey))
+	ks := newTestKeySet(t, srv, newClock(t0), KeySetOptions{})
+	ctx := context.Background()
+	if _, err := ks.Key(ctx, "k1"); err != nil {
+		t.Fatal(err)
+	}
+	want := rotatedKey(t).N
+	allocs := testing.AllocsPerRun(100, func() {
+		if key, err := ks.Key(ctx, "k2"); err != nil || key.N.Cmp(want) != 0 {
+			t.Fatalf("Key(k2) = %v, %v", key, err)
+		}
+		if keys, err := ks.all(ctx); err != nil || len(keys) != 2 {
+			t.Fatalf("all() = %d keys, %v", len(keys), err)
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("%v allocations per cached lookup", allocs)
+	}
+	if got := srv.hits.Load(); got != 1 {
+		t.Fatalf("%d JWKS requests, want 1", got)
+	}
+}

@@ -4,13 +4,25 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 )
 
-// pkceValue is RFC 7636 §4.1/§4.2: 43–128 unreserved characters. The same
-// grammar covers code_verifier and (S256 or plain) code_challenge.
-var pkceValue = regexp.MustCompile(`^[A-Za-z0-9\-._~]{43,128}$`)
+// isPKCEValue is RFC 7636 §4.1/§4.2: 43–128 unreserved characters
+// ([A-Za-z0-9-._~]). The same grammar covers code_verifier and (S256 or plain)
+// code_challenge.
+func isPKCEValue(v string) bool {
+	if len(v) < 43 || len(v) > 128 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '.', c == '_', c == '~':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // authorizeError is an error found after client_id and redirect_uri were
 // validated, so it may be returned to the client (RFC 6749 §4.1.2.1).
@@ -43,16 +55,24 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	piFlow := params.Get("response_mode") == "pi.flow"
 
+	flowID := newUUID()
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	send := s.authorizeLocked(w, r, params, piFlow, flowID)
+	s.mu.Unlock()
+	send()
+}
 
+// authorizeLocked validates the request and opens the flow; the returned
+// function writes the answer once s.mu is released. s.mu must be held.
+func (s *Server) authorizeLocked(w http.ResponseWriter, r *http.Request, params url.Values, piFlow bool, flowID string) func() {
 	// Errors about the client or the redirect URI are never redirected: the
 	// redirect target itself is not trustworthy (RFC 6749 §4.1.2.1).
 	clientID := params.Get("client_id")
 	app := s.apps[clientID]
 	if clientID == "" || app == nil || !app.Enabled {
-		s.refuseWithoutRedirect(w, r, piFlow, "client_id", "The client_id is missing, unknown or the application is disabled.")
-		return
+		return func() {
+			refuseWithoutRedirect(w, r, piFlow, "client_id", "The client_id is missing, unknown or the application is disabled.")
+		}
 	}
 	redirectURI := params.Get("redirect_uri")
 	redirectTo := redirectURI
@@ -62,11 +82,11 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		// then bound to "no redirect_uri" at the token endpoint.
 		redirectTo = app.RedirectURIs[0]
 	case redirectURI == "":
-		s.refuseWithoutRedirect(w, r, piFlow, "redirect_uri", "The redirect_uri parameter is required.")
-		return
+		return func() { refuseWithoutRedirect(w, r, piFlow, "redirect_uri", "The redirect_uri parameter is required.") }
 	case !redirectRegistered(app, redirectURI):
-		s.refuseWithoutRedirect(w, r, piFlow, "redirect_uri", "The redirect_uri does not match a redirect URI registered for the application.")
-		return
+		return func() {
+			refuseWithoutRedirect(w, r, piFlow, "redirect_uri", "The redirect_uri does not match a redirect URI registered for the application.")
+		}
 	}
 
 	req := authRequest{
@@ -80,21 +100,24 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	}
 	if aerr := s.checkAuthorizeLocked(app, params, &req); aerr != nil {
 		if piFlow {
-			writeInvalidData(w, r, []errorDetail{{Code: "INVALID_VALUE", Target: aerr.target, Message: aerr.desc}})
-			return
+			return func() {
+				writeInvalidData(w, r, []errorDetail{{Code: "INVALID_VALUE", Target: aerr.target, Message: aerr.desc}})
+			}
 		}
-		redirectWithParams(w, r, redirectTo, url.Values{"error": {aerr.code}, "error_description": {aerr.desc}}, req.State)
-		return
+		return func() {
+			redirectWithParams(w, r, redirectTo, url.Values{"error": {aerr.code}, "error_description": {aerr.desc}}, req.State)
+		}
 	}
 
 	now := s.now()
-	f := &flow{ID: newUUID(), Req: req, Status: "USERNAME_PASSWORD_REQUIRED", CreatedAt: now, ExpiresAt: now.Add(flowLifetime)}
+	f := &flow{ID: flowID, Req: req, Status: "USERNAME_PASSWORD_REQUIRED", CreatedAt: now, ExpiresAt: now.Add(flowLifetime)}
 	s.flows[f.ID] = f
 	if piFlow {
-		writeJSON(w, http.StatusOK, s.flowJSON(f))
-		return
+		body := s.flowJSON(f)
+		return func() { writeJSON(w, http.StatusOK, body) }
 	}
-	http.Redirect(w, r, s.signonURL(f.ID), http.StatusFound)
+	signon := s.signonURL(f.ID)
+	return func() { http.Redirect(w, r, signon, http.StatusFound) }
 }
 
 // checkAuthorizeLocked validates everything after client_id/redirect_uri and
@@ -148,7 +171,7 @@ func (s *Server) checkAuthorizeLocked(app *application, params url.Values, req *
 		}
 		return nil
 	}
-	if !pkceValue.MatchString(req.Challenge) {
+	if !isPKCEValue(req.Challenge) {
 		return &authorizeError{"invalid_request", "The code_challenge must be 43 to 128 unreserved characters.", "code_challenge"}
 	}
 	if req.Method == "" {
@@ -182,7 +205,7 @@ func dedupe(list []string) []string {
 
 // refuseWithoutRedirect answers an authorize request whose client or redirect
 // URI is bad: JSON in pi.flow mode, a plain error page otherwise.
-func (s *Server) refuseWithoutRedirect(w http.ResponseWriter, r *http.Request, piFlow bool, target, msg string) {
+func refuseWithoutRedirect(w http.ResponseWriter, r *http.Request, piFlow bool, target, msg string) {
 	if piFlow {
 		writeInvalidData(w, r, []errorDetail{{Code: "INVALID_VALUE", Target: target, Message: msg}})
 		return

@@ -97,8 +97,8 @@ type requestRecord struct {
 // Requests counts the requests received so far (faulted ones included) whose
 // method equals method ("" = any) and whose path contains pathContains.
 func (s *Server) Requests(method, pathContains string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
 	n := 0
 	for _, rec := range s.requestLog {
 		if (method == "" || strings.EqualFold(method, rec.method)) && strings.Contains(rec.path, pathContains) {
@@ -110,9 +110,9 @@ func (s *Server) Requests(method, pathContains string) int {
 
 func (s *Server) withFaults(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
+		s.logMu.Lock()
 		s.requestLog = append(s.requestLog, requestRecord{method: r.Method, path: r.URL.Path})
-		s.mu.Unlock()
+		s.logMu.Unlock()
 
 		fault := s.faults.take(r)
 		if fault == nil {

@@ -49,6 +49,16 @@ func passwordPolicyJSON() map[string]any {
 	}
 }
 
+// passwordPolicyEncoded is passwordPolicyJSON encoded once: every flow
+// object that asks for a password embeds it.
+var passwordPolicyEncoded = func() json.RawMessage {
+	b, err := json.Marshal(passwordPolicyJSON())
+	if err != nil {
+		panic(err)
+	}
+	return b
+}()
+
 // passwordPolicyFailures names the unmet requirements of the Standard policy,
 // using the policy's own property names as PingOne's unsatisfiedRequirements do.
 func passwordPolicyFailures(pw, current string) []string {
@@ -101,48 +111,97 @@ func policyDetail(target string, unmet []string) errorDetail {
 		InnerError: map[string]any{"unsatisfiedRequirements": unmet}}
 }
 
-// flowJSON renders a flow object in PingOne's shape; s.mu must be held.
-func (s *Server) flowJSON(f *flow) map[string]any {
-	self := s.flowURL(f.ID)
-	app := s.apps[f.Req.ClientID]
-	appName := ""
-	if app != nil {
-		appName = app.Name
+// flowObject is a flow in PingOne's shape. Its fields (and those of the types
+// below) are in the order encoding/json gives map keys, so the encoding is
+// the one of the equivalent map; the structs just encode faster.
+type flowObject struct {
+	Embedded    flowEmbedded `json:"_embedded"`
+	Links       flowLinks    `json:"_links"`
+	CreatedAt   string       `json:"createdAt"`
+	Environment idRef        `json:"environment"`
+	ExpiresAt   string       `json:"expiresAt"`
+	ID          string       `json:"id"`
+	ResumeURL   string       `json:"resumeUrl"`
+	Session     *idRef       `json:"session,omitempty"`
+	Status      string       `json:"status"`
+}
+
+type idRef struct {
+	ID string `json:"id"`
+}
+
+type hrefLink struct {
+	Href string `json:"href"`
+}
+
+type flowLinks struct {
+	PasswordForgot        *hrefLink `json:"password.forgot,omitempty"`
+	PasswordReset         *hrefLink `json:"password.reset,omitempty"`
+	Self                  hrefLink  `json:"self"`
+	SessionReset          *hrefLink `json:"session.reset,omitempty"`
+	SignOnPage            *hrefLink `json:"signOnPage,omitempty"`
+	UsernamePasswordCheck *hrefLink `json:"usernamePassword.check,omitempty"`
+}
+
+type flowEmbedded struct {
+	Application    flowApplication `json:"application"`
+	PasswordPolicy json.RawMessage `json:"passwordPolicy,omitempty"`
+	User           *flowUser       `json:"user,omitempty"`
+}
+
+type flowApplication struct {
+	Name string `json:"name"`
+}
+
+type flowUser struct {
+	ID       string        `json:"id"`
+	Name     *flowUserName `json:"name,omitempty"`
+	Username string        `json:"username"`
+}
+
+type flowUserName struct {
+	Family string `json:"family"`
+	Given  string `json:"given"`
+}
+
+// flowJSON renders a flow object in PingOne's shape; s.mu must be held. The
+// result shares nothing with the server's state, so it can be encoded after
+// s.mu is released.
+func (s *Server) flowJSON(f *flow) *flowObject {
+	self := &hrefLink{Href: s.flowURL(f.ID)}
+	m := &flowObject{
+		ID:          f.ID,
+		Environment: idRef{ID: s.envID},
+		ResumeURL:   s.resumeURL(f.ID),
+		Status:      f.Status,
+		CreatedAt:   timestamp(f.CreatedAt),
+		ExpiresAt:   timestamp(f.ExpiresAt),
+		Links:       flowLinks{Self: *self},
 	}
-	embedded := map[string]any{"application": map[string]string{"name": appName}}
-	m := map[string]any{
-		"id":          f.ID,
-		"environment": map[string]string{"id": s.envID},
-		"resumeUrl":   s.resumeURL(f.ID),
-		"status":      f.Status,
-		"createdAt":   timestamp(f.CreatedAt),
-		"expiresAt":   timestamp(f.ExpiresAt),
-		"_embedded":   embedded,
+	if app := s.apps[f.Req.ClientID]; app != nil {
+		m.Embedded.Application.Name = app.Name
 	}
-	l := map[string]string{"self": self}
 	u := s.users[f.UserID]
 	switch f.Status {
 	case "USERNAME_PASSWORD_REQUIRED":
-		l["usernamePassword.check"] = self
-		l["password.forgot"] = self
-		l["session.reset"] = self
-		l["signOnPage"] = s.signonURL(f.ID)
-		embedded["passwordPolicy"] = passwordPolicyJSON()
+		m.Links.UsernamePasswordCheck = self
+		m.Links.PasswordForgot = self
+		m.Links.SessionReset = self
+		m.Links.SignOnPage = &hrefLink{Href: s.signonURL(f.ID)}
+		m.Embedded.PasswordPolicy = passwordPolicyEncoded
 	case "PASSWORD_EXPIRED", "MUST_CHANGE_PASSWORD":
-		l["password.reset"] = self
-		l["session.reset"] = self
-		embedded["passwordPolicy"] = passwordPolicyJSON()
+		m.Links.PasswordReset = self
+		m.Links.SessionReset = self
+		m.Embedded.PasswordPolicy = passwordPolicyEncoded
 		if u != nil {
-			embedded["user"] = map[string]string{"id": u.ID, "username": u.Username}
+			m.Embedded.User = &flowUser{ID: u.ID, Username: u.Username}
 		}
 	case "COMPLETED":
-		m["session"] = map[string]string{"id": f.SessionID}
+		m.Session = &idRef{ID: f.SessionID}
 		if u != nil {
-			embedded["user"] = map[string]any{"id": u.ID, "username": u.Username,
-				"name": map[string]string{"given": u.Given, "family": u.Family}}
+			m.Embedded.User = &flowUser{ID: u.ID, Username: u.Username, Name: &flowUserName{Given: u.Given, Family: u.Family}}
 		}
 	}
-	m["_links"] = links(l)
 	return m
 }
 
@@ -160,46 +219,91 @@ func (s *Server) liveFlowLocked(id string) *flow {
 	return f
 }
 
-// serveFlow implements GET/POST {env}/flows/{flowID}.
+// serveFlow implements GET/POST {env}/flows/{flowID}. The body is parsed
+// before s.mu is taken and the answer encoded after it is released; errors
+// keep their order (unknown flow, media type, action, body, credentials).
 func (s *Server) serveFlow(w http.ResponseWriter, r *http.Request, flowID string) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		writeMethodNotAllowed(w, r, http.MethodGet, http.MethodPost)
 		return
 	}
-	var body []byte
+	var in flowInput
+	var ids sessionIDs
 	if r.Method == http.MethodPost {
-		var err error
-		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 		if err != nil {
 			writeInvalidRequest(w, r, "")
 			return
 		}
+		in = parseFlowInput(body, flowFields(mediaType(r)))
+		ids = newSessionIDs()
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	send := s.flowLocked(w, r, flowID, in, ids)
+	s.mu.Unlock()
+	send()
+}
+
+// flowFields are the JSON string members a flow action requires.
+func flowFields(media string) []string {
+	switch media {
+	case mediaUsernamePassword:
+		return []string{"username", "password"}
+	case mediaPasswordReset:
+		return []string{"currentPassword", "newPassword"}
+	}
+	return nil
+}
+
+// flowInput is a flow action's JSON body, read before s.mu is taken.
+type flowInput struct {
+	values  map[string]string
+	invalid bool          // the body is not a JSON object
+	missing []errorDetail // REQUIRED_VALUE for each absent or empty field
+}
+
+func parseFlowInput(body []byte, fields []string) flowInput {
+	in := flowInput{values: map[string]string{}}
+	if len(fields) == 0 {
+		return in
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(body, &raw); err != nil {
+		in.invalid = true
+		return in
+	}
+	for _, k := range fields {
+		v, ok := raw[k].(string)
+		if !ok || v == "" {
+			in.missing = append(in.missing, errorDetail{Code: "REQUIRED_VALUE", Target: k, Message: "A value is required for " + k + "."})
+		}
+		in.values[k] = v
+	}
+	return in
+}
+
+// flowLocked applies a flow request; the returned function writes the answer
+// once s.mu is released. s.mu must be held.
+func (s *Server) flowLocked(w http.ResponseWriter, r *http.Request, flowID string, in flowInput, ids sessionIDs) func() {
 	f := s.liveFlowLocked(flowID)
 	if f == nil {
-		writeNotFound(w, r)
-		return
+		return func() { writeNotFound(w, r) }
 	}
 	if r.Method == http.MethodGet {
-		writeJSON(w, http.StatusOK, s.flowJSON(f))
-		return
+		body := s.flowJSON(f)
+		return func() { writeJSON(w, http.StatusOK, body) }
 	}
 
 	mt := mediaType(r)
 	var action func(map[string]string) (*session, []errorDetail)
-	var fields []string
 	switch mt {
 	case mediaUsernamePassword:
-		fields = []string{"username", "password"}
 		action = func(in map[string]string) (*session, []errorDetail) {
-			return s.checkCredentialsLocked(f, in["username"], in["password"])
+			return s.checkCredentialsLocked(f, in["username"], in["password"], ids)
 		}
 	case mediaPasswordReset:
-		fields = []string{"currentPassword", "newPassword"}
 		action = func(in map[string]string) (*session, []errorDetail) {
-			return s.resetPasswordLocked(f, in["currentPassword"], in["newPassword"])
+			return s.resetPasswordLocked(f, in["currentPassword"], in["newPassword"], ids)
 		}
 	case mediaSessionReset:
 		action = func(map[string]string) (*session, []errorDetail) {
@@ -207,46 +311,42 @@ func (s *Server) serveFlow(w http.ResponseWriter, r *http.Request, flowID string
 			return nil, nil
 		}
 	case mediaPasswordForgot:
-		writePlatformError(w, r, http.StatusBadRequest, "REQUEST_FAILED",
-			"The request could not be completed. Password recovery is not available in the sandbox.", nil)
-		return
+		return func() {
+			writePlatformError(w, r, http.StatusBadRequest, "REQUEST_FAILED",
+				"The request could not be completed. Password recovery is not available in the sandbox.", nil)
+		}
 	default:
-		writeUnsupportedMediaType(w, r, mt)
-		return
+		return func() { writeUnsupportedMediaType(w, r, mt) }
 	}
 	if !actionAllowed(f.Status, mt) {
-		writeInvalidRequest(w, r, "The request could not be completed. The action is not valid for a flow in status "+f.Status+".")
-		return
+		status := f.Status
+		return func() {
+			writeInvalidRequest(w, r, "The request could not be completed. The action is not valid for a flow in status "+status+".")
+		}
 	}
-	in := map[string]string{}
-	if len(fields) > 0 {
-		var raw map[string]any
-		if err := json.Unmarshal(body, &raw); err != nil {
+	if in.invalid {
+		return func() {
 			writeInvalidRequest(w, r, "The request could not be completed. The request body is not valid JSON.")
-			return
-		}
-		var missing []errorDetail
-		for _, k := range fields {
-			v, ok := raw[k].(string)
-			if !ok || v == "" {
-				missing = append(missing, errorDetail{Code: "REQUIRED_VALUE", Target: k, Message: "A value is required for " + k + "."})
-			}
-			in[k] = v
-		}
-		if len(missing) > 0 {
-			writeInvalidData(w, r, missing)
-			return
 		}
 	}
-	sess, details := action(in)
+	if len(in.missing) > 0 {
+		return func() { writeInvalidData(w, r, in.missing) }
+	}
+	sess, details := action(in.values)
 	if len(details) > 0 {
-		writeInvalidData(w, r, details)
-		return
+		return func() { writeInvalidData(w, r, details) }
 	}
+	var cookie *http.Cookie
 	if sess != nil {
-		s.setSessionCookie(w, sess)
+		cookie = s.sessionCookieLocked(sess)
 	}
-	writeJSON(w, http.StatusOK, s.flowJSON(f))
+	body := s.flowJSON(f)
+	return func() {
+		if cookie != nil {
+			http.SetCookie(w, cookie)
+		}
+		writeJSON(w, http.StatusOK, body)
+	}
 }
 
 func actionAllowed(status, media string) bool {
@@ -265,7 +365,7 @@ func actionAllowed(status, media string) bool {
 // and the hosted sign-on page. Unknown users and wrong passwords get the same
 // answer (target "username", as observed on real PingOne) so that the
 // response does not reveal which one was wrong.
-func (s *Server) checkCredentialsLocked(f *flow, username, password string) (*session, []errorDetail) {
+func (s *Server) checkCredentialsLocked(f *flow, username, password string, ids sessionIDs) (*session, []errorDetail) {
 	now := s.now()
 	bad := []errorDetail{{Code: "INVALID_VALUE", Target: "username", Message: msgBadCredentials}}
 	u := s.userByName(username)
@@ -292,7 +392,7 @@ func (s *Server) checkCredentialsLocked(f *flow, username, password string) (*se
 		f.Status = u.passwordState
 		return nil, nil
 	}
-	return s.completeFlowLocked(f, u), nil
+	return s.completeFlowLocked(f, u, ids), nil
 }
 
 func lockedDetail(u *user, now time.Time) errorDetail {
@@ -302,7 +402,7 @@ func lockedDetail(u *user, now time.Time) errorDetail {
 		InnerError: map[string]any{"secondsUntilUnlock": secs}}
 }
 
-func (s *Server) resetPasswordLocked(f *flow, current, next string) (*session, []errorDetail) {
+func (s *Server) resetPasswordLocked(f *flow, current, next string, ids sessionIDs) (*session, []errorDetail) {
 	u := s.users[f.UserID]
 	if u == nil {
 		return nil, []errorDetail{{Code: "INVALID_VALUE", Target: "username", Message: msgBadCredentials}}
@@ -314,27 +414,52 @@ func (s *Server) resetPasswordLocked(f *flow, current, next string) (*session, [
 		return nil, []errorDetail{policyDetail("newPassword", unmet)}
 	}
 	setPassword(u, next, false, s.now())
-	return s.completeFlowLocked(f, u), nil
+	return s.completeFlowLocked(f, u, ids), nil
 }
+
+// sessionIDs are a new session's sid and ST cookie value, drawn before s.mu
+// is taken so that crypto/rand does not run under it.
+type sessionIDs struct{ id, token string }
+
+func newSessionIDs() sessionIDs { return sessionIDs{id: newUUID(), token: randomToken(32)} }
 
 // completeFlowLocked authenticates the user: it opens a session (sid and the
 // ST cookie value) and marks the flow COMPLETED.
-func (s *Server) completeFlowLocked(f *flow, u *user) *session {
-	sess := &session{ID: newUUID(), Token: randomToken(32), UserID: u.ID, AuthTime: s.now()}
+func (s *Server) completeFlowLocked(f *flow, u *user, ids sessionIDs) *session {
+	sess := &session{ID: ids.id, Token: ids.token, UserID: u.ID, AuthTime: s.now()}
 	s.sessions[sess.Token] = sess
 	f.Status, f.UserID, f.SessionID = "COMPLETED", u.ID, sess.ID
 	return sess
 }
 
-// setSessionCookie sets PingOne's ST cookie, scoped to /{envID}. Secure is
+// sessionCookieLocked is PingOne's ST cookie, scoped to /{envID}. Secure is
 // only set on https: Go's cookie jar would not send a Secure cookie back over
-// the plain-http loopback the sandbox normally runs on.
-func (s *Server) setSessionCookie(w http.ResponseWriter, sess *session) {
+// the plain-http loopback the sandbox normally runs on. s.mu must be held.
+func (s *Server) sessionCookieLocked(sess *session) *http.Cookie {
 	c := &http.Cookie{Name: "ST", Value: sess.Token, Path: "/" + s.envID, HttpOnly: true, MaxAge: 2592000, SameSite: http.SameSiteLaxMode}
 	if strings.HasPrefix(s.base, "https://") {
 		c.Secure, c.SameSite = true, http.SameSiteNoneMode
 	}
-	http.SetCookie(w, c)
+	return c
+}
+
+// resumeObject is the completed pi.flow answer of /as/resume; fields in
+// encoding/json's map-key order, as for flowObject.
+type resumeObject struct {
+	Links             selfLinks         `json:"_links"`
+	AuthorizeResponse authorizeResponse `json:"authorizeResponse"`
+	Environment       idRef             `json:"environment"`
+	ID                string            `json:"id"`
+	Status            string            `json:"status"`
+}
+
+type selfLinks struct {
+	Self hrefLink `json:"self"`
+}
+
+type authorizeResponse struct {
+	Code  string `json:"code"`
+	State string `json:"state,omitempty"` // only when the client sent one
 }
 
 // serveResume implements GET {env}/as/resume?flowId=: it needs the flow's ST
@@ -345,25 +470,35 @@ func (s *Server) serveResume(w http.ResponseWriter, r *http.Request) {
 		writeMethodNotAllowed(w, r, http.MethodGet, http.MethodPost)
 		return
 	}
+	code := randomToken(32)
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	send := s.resumeLocked(w, r, code)
+	s.mu.Unlock()
+	send()
+}
+
+// resumeLocked issues the code; the returned function writes the answer once
+// s.mu is released. s.mu must be held.
+func (s *Server) resumeLocked(w http.ResponseWriter, r *http.Request, code string) func() {
 	f := s.liveFlowLocked(r.URL.Query().Get("flowId"))
 	if f == nil {
 		if r.Header.Get("Accept") == "application/json" || r.Method == http.MethodPost {
-			writeNotFound(w, r)
-			return
+			return func() { writeNotFound(w, r) }
 		}
-		writeErrorPage(w, http.StatusNotFound, "Sign-on error", "The sign-on flow does not exist or has expired.")
-		return
+		return func() {
+			writeErrorPage(w, http.StatusNotFound, "Sign-on error", "The sign-on flow does not exist or has expired.")
+		}
 	}
 	piFlow := f.Req.ResponseMode == "pi.flow"
 	if f.Status != "COMPLETED" {
 		if piFlow {
-			writeInvalidRequest(w, r, "The request could not be completed. The flow is in status "+f.Status+", not COMPLETED.")
-			return
+			status := f.Status
+			return func() {
+				writeInvalidRequest(w, r, "The request could not be completed. The flow is in status "+status+", not COMPLETED.")
+			}
 		}
-		http.Redirect(w, r, s.signonURL(f.ID), http.StatusFound)
-		return
+		signon := s.signonURL(f.ID)
+		return func() { http.Redirect(w, r, signon, http.StatusFound) }
 	}
 	var sess *session
 	if c, err := r.Cookie("ST"); err == nil {
@@ -371,31 +506,31 @@ func (s *Server) serveResume(w http.ResponseWriter, r *http.Request) {
 	}
 	if sess == nil || sess.ID != f.SessionID {
 		if piFlow {
-			writePlatformError(w, r, http.StatusBadRequest, "REQUEST_FAILED",
-				"The request could not be completed. The session cookie (ST) of this flow was not sent.", nil)
-			return
+			return func() {
+				writePlatformError(w, r, http.StatusBadRequest, "REQUEST_FAILED",
+					"The request could not be completed. The session cookie (ST) of this flow was not sent.", nil)
+			}
 		}
-		writeErrorPage(w, http.StatusBadRequest, "Sign-on error", "The session cookie of this sign-on was not sent. Enable cookies and try again.")
-		return
+		return func() {
+			writeErrorPage(w, http.StatusBadRequest, "Sign-on error", "The session cookie of this sign-on was not sent. Enable cookies and try again.")
+		}
 	}
-	code := randomToken(32)
 	s.codes[code] = &authCode{Req: f.Req, UserID: sess.UserID, SessionID: sess.ID, AuthTime: sess.AuthTime,
 		ExpiresAt: s.now().Add(codeLifetime)}
 	delete(s.flows, f.ID)
 	if piFlow {
-		resp := map[string]any{
-			"_links":            links(map[string]string{"self": s.resumeURL(f.ID)}),
-			"id":                f.ID,
-			"environment":       map[string]string{"id": s.envID},
-			"status":            "COMPLETED",
-			"authorizeResponse": map[string]string{"code": code},
+		resp := &resumeObject{
+			Links:             selfLinks{Self: hrefLink{Href: s.resumeURL(f.ID)}},
+			AuthorizeResponse: authorizeResponse{Code: code, State: f.Req.State},
+			Environment:       idRef{ID: s.envID},
+			ID:                f.ID,
+			Status:            "COMPLETED",
 		}
-		if f.Req.State != "" {
-			resp["authorizeResponse"].(map[string]string)["state"] = f.Req.State
+		return func() {
+			w.Header().Set("Cache-Control", "no-store")
+			writeJSON(w, http.StatusOK, resp)
 		}
-		w.Header().Set("Cache-Control", "no-store")
-		writeJSON(w, http.StatusOK, resp)
-		return
 	}
-	redirectWithParams(w, r, f.Req.redirectTo, url.Values{"code": {code}}, f.Req.State)
+	req := f.Req
+	return func() { redirectWithParams(w, r, req.redirectTo, url.Values{"code": {code}}, req.State) }
 }

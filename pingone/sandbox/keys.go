@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -18,16 +19,23 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// signingKey is one RSA key of the environment with its JWK metadata.
+// signingKey is one RSA key of the environment with its JWK metadata. It is
+// immutable once made, so it can sign without s.mu.
 type signingKey struct {
-	priv *rsa.PrivateKey
-	kid  string
-	cert []byte // self-signed certificate, published as x5c[0] like PingOne does
-	x5t  string
+	priv   *rsa.PrivateKey
+	kid    string
+	cert   []byte // self-signed certificate, published as x5c[0] like PingOne does
+	x5t    string
+	header string // base64url JOSE header {"alg":"RS256","kid":…,"typ":"JWT"} (RFC 7515 §4)
 }
 
 func newSigningKey(priv *rsa.PrivateKey, now time.Time) *signingKey {
 	k := &signingKey{priv: priv, kid: thumbprint(&priv.PublicKey)}
+	h, err := json.Marshal(map[string]any{"alg": "RS256", "kid": k.kid, "typ": "JWT"})
+	if err != nil {
+		panic(fmt.Sprintf("sandbox: encoding JOSE header: %v", err))
+	}
+	k.header = base64.RawURLEncoding.EncodeToString(h)
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(now.UnixNano()),
 		Subject:      pkix.Name{CommonName: "PingOne sandbox signing key", Organization: []string{"PKCE Desk sandbox"}},
@@ -94,9 +102,11 @@ func (s *Server) RotateSigningKeyTo(priv *rsa.PrivateKey) {
 	defer s.mu.Unlock()
 	if s.dropRotated {
 		s.keys = []*signingKey{k}
-		return
+	} else {
+		s.keys = append([]*signingKey{k}, s.keys...)
 	}
-	s.keys = append([]*signingKey{k}, s.keys...)
+	s.jwksJSON.Store(nil)
+	s.keysGen++
 }
 
 // SigningKeyID returns the kid currently used for signing.
@@ -111,27 +121,61 @@ func (s *Server) serveJWKS(w http.ResponseWriter, r *http.Request) {
 		writeMethodNotAllowed(w, r, http.MethodGet)
 		return
 	}
-	s.mu.Lock()
-	keys := make([]jwk, 0, len(s.keys))
-	for _, k := range s.keys {
-		keys = append(keys, k.jwk())
+	body, err := s.jwksDocument()
+	if err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
 	}
-	s.mu.Unlock()
 	w.Header().Set("Cache-Control", "max-age=300")
-	writeJSON(w, http.StatusOK, map[string]any{"keys": keys})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
 }
 
-// sign returns a compact RS256 JWS with kid and typ headers; s.mu must be held.
-func (s *Server) signLocked(claims jwt.MapClaims) string {
-	k := s.keys[0]
-	t := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
-	t.Header["kid"] = k.kid
-	t.Header["typ"] = "JWT"
-	str, err := t.SignedString(k.priv)
+// jwksDocument returns the encoded JWKS (RFC 7517 §5). It is built once per
+// key set, outside s.mu; a rotation while it is built (keysGen moved on)
+// leaves the caching to the next request.
+func (s *Server) jwksDocument() ([]byte, error) {
+	if b := s.jwksJSON.Load(); b != nil {
+		return *b, nil
+	}
+	s.mu.Lock()
+	keys, gen := s.keys, s.keysGen
+	s.mu.Unlock()
+	list := make([]jwk, 0, len(keys))
+	for _, k := range keys {
+		list = append(list, k.jwk())
+	}
+	body, err := json.Marshal(map[string]any{"keys": list})
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.keysGen == gen {
+		s.jwksJSON.Store(&body)
+	}
+	s.mu.Unlock()
+	return body, nil
+}
+
+// signingKeyLocked is the key new tokens are signed with; s.mu must be held.
+// The key itself is immutable: sign with it after releasing s.mu.
+func (s *Server) signingKeyLocked() *signingKey { return s.keys[0] }
+
+// sign returns a compact RS256 JWS (RFC 7515 §7.1) with kid and typ headers
+// over the JSON encoding of claims. It needs no lock: the claims must not be
+// shared with other goroutines.
+func (k *signingKey) sign(claims any) string {
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		panic(fmt.Sprintf("sandbox: encoding claims: %v", err)) // claims are built from plain values
+	}
+	input := k.header + "." + base64.RawURLEncoding.EncodeToString(payload)
+	sig, err := jwt.SigningMethodRS256.Sign(input, k.priv)
 	if err != nil {
 		panic(fmt.Sprintf("sandbox: signing token: %v", err)) // only fails on a broken key
 	}
-	return str
+	return input + "." + base64.RawURLEncoding.EncodeToString(sig)
 }
 
 var errUnknownKey = errors.New("unknown signing key")

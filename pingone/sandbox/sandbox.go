@@ -22,12 +22,14 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -90,15 +92,32 @@ type Info struct {
 
 // Server is one emulated PingOne environment. All state lives in memory and is
 // guarded by mu.
+//
+// Handlers hold mu only for the state change itself: what a response needs
+// is copied while it is held, and the costly parts (RSA signatures, JSON
+// encoding, random IDs) run before or after it, so concurrent sign-ins are not
+// serialised behind one another's signatures.
 type Server struct {
 	envID  string
 	orgID  string
 	now    func() time.Time
 	faults *Faults
 
+	// hasBase caches base != "" so that withBase need not take mu on every
+	// request; it is only written under mu.
+	hasBase atomic.Bool
+
+	logMu      sync.Mutex
+	requestLog []requestRecord // guarded by logMu
+
+	// jwksJSON is the encoded JWKS document for keys (nil until built), read
+	// without mu; it is reset under mu whenever keys changes.
+	jwksJSON atomic.Pointer[[]byte]
+
 	mu          sync.Mutex
 	base        string
 	keys        []*signingKey // keys[0] signs; the rest are still published
+	keysGen     uint64        // bumped whenever keys changes
 	dropRotated bool
 	workerID    string
 	username    string
@@ -117,7 +136,6 @@ type Server struct {
 	access     map[string]*accessRecord // by jti
 	refresh    map[string]*refreshRecord
 	sessions   map[string]*session // by ST cookie value
-	requestLog []requestRecord
 	httpServer *http.Server
 }
 
@@ -214,6 +232,7 @@ func (s *Server) SetBaseURL(base string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.base = strings.TrimRight(base, "/")
+	s.hasBase.Store(s.base != "")
 }
 
 // EnvironmentID returns the emulated environment's ID.
@@ -317,15 +336,18 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 // never called, so a bare httptest.NewServer(s.Handler()) still works.
 func (s *Server) withBase(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		if s.base == "" {
-			scheme := "http"
-			if r.TLS != nil {
-				scheme = "https"
+		if !s.hasBase.Load() {
+			s.mu.Lock()
+			if s.base == "" {
+				scheme := "http"
+				if r.TLS != nil {
+					scheme = "https"
+				}
+				s.base = scheme + "://" + r.Host
 			}
-			s.base = scheme + "://" + r.Host
+			s.hasBase.Store(s.base != "")
+			s.mu.Unlock()
 		}
-		s.mu.Unlock()
 		next.ServeHTTP(w, r)
 	})
 }
@@ -365,7 +387,17 @@ func newUUID() string {
 	}
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:36], b[10:16])
+	return string(out[:])
 }
 
 // timestamp formats times like PingOne: RFC 3339, UTC, millisecond precision.

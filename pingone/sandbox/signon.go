@@ -50,7 +50,9 @@ func (s *Server) serveSignonPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	flowID := r.URL.Query().Get("flowId")
+	var ids sessionIDs
 	if r.Method == http.MethodPost {
+		ids = newSessionIDs()
 		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 		if err := r.ParseForm(); err != nil {
 			writeErrorPage(w, http.StatusBadRequest, "Sign-on error", "The form could not be read.")
@@ -90,16 +92,16 @@ func (s *Server) serveSignonPage(w http.ResponseWriter, r *http.Request) {
 			if !actionAllowed(f.Status, mediaPasswordReset) {
 				break
 			}
-			sess, details = s.resetPasswordLocked(f, r.PostForm.Get("currentPassword"), r.PostForm.Get("newPassword"))
+			sess, details = s.resetPasswordLocked(f, r.PostForm.Get("currentPassword"), r.PostForm.Get("newPassword"), ids)
 		default: // "signin", or Enter pressed in a field
 			if !actionAllowed(f.Status, mediaUsernamePassword) {
 				break
 			}
 			page.Username = r.PostForm.Get("username")
-			sess, details = s.checkCredentialsLocked(f, page.Username, r.PostForm.Get("password"))
+			sess, details = s.checkCredentialsLocked(f, page.Username, r.PostForm.Get("password"), ids)
 		}
 		if sess != nil {
-			s.setSessionCookie(w, sess)
+			http.SetCookie(w, s.sessionCookieLocked(sess))
 			http.Redirect(w, r, s.resumeURL(f.ID), http.StatusFound)
 			return
 		}

@@ -8,8 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/golang-jwt/jwt/v5"
 )
 
 // grantTypeNames maps OAuth grant_type values to PingOne's grantTypes enum.
@@ -107,7 +105,9 @@ func (s *Server) authenticateClientLocked(w http.ResponseWriter, r *http.Request
 	return app
 }
 
-// serveToken implements POST {env}/as/token.
+// serveToken implements POST {env}/as/token. The grant is checked and its
+// effects (the code or refresh token consumed, the token records created)
+// happen under s.mu; the tokens are signed once it is released.
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 	form, ok := parseTokenForm(w, r)
 	if !ok {
@@ -123,55 +123,182 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, http.StatusBadRequest, "unsupported_grant_type", "The grant type is not supported")
 		return
 	}
+	ids := newTokenIDs()
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	app := s.authenticateClientLocked(w, r, form)
-	if app == nil {
+	p, errCode, errDesc, answered := s.grantLocked(w, r, form, gt, pingGrant, ids)
+	s.mu.Unlock()
+	if answered {
 		return
-	}
-	if !app.hasGrantType(pingGrant) {
-		writeOAuthError(w, http.StatusBadRequest, "unauthorized_client", "The application is not allowed to use the "+gt+" grant type")
-		return
-	}
-	var resp map[string]any
-	var errCode, errDesc string
-	switch gt {
-	case "client_credentials":
-		resp = s.clientCredentialsLocked(app)
-	case "authorization_code":
-		resp, errCode, errDesc = s.exchangeCodeLocked(app, form)
-	case "refresh_token":
-		resp, errCode, errDesc = s.refreshLocked(app, form)
 	}
 	if errCode != "" {
 		writeOAuthError(w, http.StatusBadRequest, errCode, errDesc)
 		return
 	}
+	resp := p.sign()
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// clientCredentialsLocked mints a worker (client_credentials) token: no sub,
-// no sid, aud is the PingOne API resource ({base}), env/org present.
-func (s *Server) clientCredentialsLocked(app *application) map[string]any {
-	now := s.now()
-	jti := newUUID()
-	exp := now.Add(accessTokenLifetime)
-	claims := jwt.MapClaims{
-		"iss": s.issuerLocked(), "aud": []string{s.base}, "client_id": app.ID,
-		"env": s.envID, "org": s.orgID, "iat": now.Unix(), "exp": exp.Unix(), "jti": jti,
+// grantLocked authenticates the client and applies the grant. answered means
+// the error response was already written (client authentication). s.mu must
+// be held.
+func (s *Server) grantLocked(w http.ResponseWriter, r *http.Request, form url.Values, gt, pingGrant string, ids tokenIDs) (
+	p *pendingTokens, errCode, errDesc string, answered bool,
+) {
+	app := s.authenticateClientLocked(w, r, form)
+	if app == nil {
+		return nil, "", "", true
 	}
-	s.access[jti] = &accessRecord{ClientID: app.ID, GrantType: "client_credentials", IssuedAt: now, ExpiresAt: exp}
-	return map[string]any{
-		"access_token": s.signLocked(claims),
-		"token_type":   "Bearer",
-		"expires_in":   int(accessTokenLifetime.Seconds()),
+	if !app.hasGrantType(pingGrant) {
+		return nil, "unauthorized_client", "The application is not allowed to use the " + gt + " grant type", false
+	}
+	switch gt {
+	case "client_credentials":
+		p = s.clientCredentialsLocked(app, ids)
+	case "authorization_code":
+		p, errCode, errDesc = s.exchangeCodeLocked(app, form, ids)
+	case "refresh_token":
+		p, errCode, errDesc = s.refreshLocked(app, form, ids)
+	}
+	return p, errCode, errDesc, false
+}
+
+// tokenIDs are the random values a token response may need (RFC 7519 §4.1.7
+// jti, a refresh-token family, the refresh token itself), drawn before s.mu
+// is taken so that crypto/rand does not run under it.
+type tokenIDs struct {
+	jti, family, refresh string
+}
+
+func newTokenIDs() tokenIDs {
+	return tokenIDs{jti: newUUID(), family: newUUID(), refresh: randomToken(48)}
+}
+
+// pendingTokens is a token response whose JWTs are not signed yet: the claims
+// and the key were taken under s.mu, the signatures are made without it.
+type pendingTokens struct {
+	key    *signingKey
+	access any       // *accessClaims or *workerClaims
+	id     *idClaims // nil: no ID token; at_hash is added by sign
+	resp   *tokenResponse
+}
+
+// sign signs the access token and then the ID token (whose at_hash covers the
+// access token, OIDC Core §3.1.3.6) and returns the response body.
+func (p *pendingTokens) sign() *tokenResponse {
+	at := p.key.sign(p.access)
+	p.resp.AccessToken = at
+	if p.id != nil {
+		p.id.AtHash = atHash(at)
+		p.resp.IDToken = p.key.sign(p.id)
+	}
+	return p.resp
+}
+
+// The claim sets and the token response are structs whose fields are in the
+// order encoding/json gives map keys (sorted), so they encode exactly as the
+// equivalent maps would, only faster. Optional members are pointers or
+// omitempty strings that are never empty when present.
+
+// tokenResponse is RFC 6749 §5.1 (plus OIDC Core §3.1.3.3 id_token).
+type tokenResponse struct {
+	AccessToken  string  `json:"access_token"`
+	ExpiresIn    int     `json:"expires_in"`
+	IDToken      string  `json:"id_token,omitempty"`
+	RefreshToken string  `json:"refresh_token,omitempty"`
+	Scope        *string `json:"scope,omitempty"` // user tokens only
+	TokenType    string  `json:"token_type"`
+}
+
+// accessClaims are a user access token's claims (PingOne's shape).
+type accessClaims struct {
+	Acr      string   `json:"acr"`
+	Amr      []string `json:"amr"`
+	Aud      []string `json:"aud"`
+	AuthTime int64    `json:"auth_time"`
+	ClientID string   `json:"client_id"`
+	Env      string   `json:"env"`
+	Exp      int64    `json:"exp"`
+	Iat      int64    `json:"iat"`
+	Iss      string   `json:"iss"`
+	Jti      string   `json:"jti"`
+	Org      string   `json:"org"`
+	Scope    string   `json:"scope"`
+	Sid      string   `json:"sid"`
+	Sub      string   `json:"sub"`
+}
+
+// workerClaims are a client_credentials access token's claims.
+type workerClaims struct {
+	Aud      []string `json:"aud"`
+	ClientID string   `json:"client_id"`
+	Env      string   `json:"env"`
+	Exp      int64    `json:"exp"`
+	Iat      int64    `json:"iat"`
+	Iss      string   `json:"iss"`
+	Jti      string   `json:"jti"`
+	Org      string   `json:"org"`
+}
+
+// idClaims are an ID token's claims (OIDC Core §2, §5.1); the profile and
+// email members are present only for those scopes (userClaims).
+type idClaims struct {
+	Acr               string   `json:"acr"`
+	Amr               []string `json:"amr"`
+	AtHash            string   `json:"at_hash"`
+	Aud               string   `json:"aud"`
+	AuthTime          int64    `json:"auth_time"`
+	Email             *string  `json:"email,omitempty"`
+	EmailVerified     *bool    `json:"email_verified,omitempty"`
+	Exp               int64    `json:"exp"`
+	FamilyName        *string  `json:"family_name,omitempty"`
+	GivenName         *string  `json:"given_name,omitempty"`
+	Iat               int64    `json:"iat"`
+	Iss               string   `json:"iss"`
+	Name              *string  `json:"name,omitempty"`
+	Nonce             string   `json:"nonce,omitempty"`
+	PreferredUsername *string  `json:"preferred_username,omitempty"`
+	Sid               string   `json:"sid"`
+	Sub               string   `json:"sub"`
+	UpdatedAt         *int64   `json:"updated_at,omitempty"`
+}
+
+// setUserClaims adds the claims userClaims returns for u and scope.
+func (c *idClaims) setUserClaims(u *user, scope []string) {
+	if u == nil {
+		return
+	}
+	if contains(scope, "profile") {
+		name, given, family, username, updated := u.fullName(), u.Given, u.Family, u.Username, u.UpdatedAt.Unix()
+		c.Name, c.GivenName, c.FamilyName, c.PreferredUsername, c.UpdatedAt = &name, &given, &family, &username, &updated
+	}
+	if contains(scope, "email") {
+		email, verified := u.Email, false // the sandbox never verifies addresses
+		c.Email, c.EmailVerified = &email, &verified
 	}
 }
 
-// exchangeCodeLocked is RFC 6749 §4.1.3 plus RFC 7636 §4.6.
-func (s *Server) exchangeCodeLocked(app *application, form url.Values) (map[string]any, string, string) {
+// clientCredentialsLocked mints a worker (client_credentials) token: no sub,
+// no sid, aud is the PingOne API resource ({base}), env/org present.
+func (s *Server) clientCredentialsLocked(app *application, ids tokenIDs) *pendingTokens {
+	now := s.now()
+	jti := ids.jti
+	exp := now.Add(accessTokenLifetime)
+	claims := &workerClaims{
+		Iss: s.issuerLocked(), Aud: []string{s.base}, ClientID: app.ID,
+		Env: s.envID, Org: s.orgID, Iat: now.Unix(), Exp: exp.Unix(), Jti: jti,
+	}
+	s.access[jti] = &accessRecord{ClientID: app.ID, GrantType: "client_credentials", IssuedAt: now, ExpiresAt: exp}
+	return &pendingTokens{key: s.signingKeyLocked(), access: claims, resp: &tokenResponse{
+		TokenType: "Bearer",
+		ExpiresIn: int(accessTokenLifetime.Seconds()),
+	}}
+}
+
+// exchangeCodeLocked is RFC 6749 §4.1.3 plus RFC 7636 §4.6. The code is
+// consumed under s.mu, so it is redeemable once even under concurrency.
+func (s *Server) exchangeCodeLocked(app *application, form url.Values, ids tokenIDs) (*pendingTokens, string, string) {
 	code := form.Get("code")
 	if code == "" {
 		return nil, "invalid_request", "code is required"
@@ -202,7 +329,7 @@ func (s *Server) exchangeCodeLocked(app *application, form url.Values) (map[stri
 		if verifier == "" {
 			return nil, "invalid_grant", "code_verifier is required"
 		}
-		if !pkceValue.MatchString(verifier) {
+		if !isPKCEValue(verifier) {
 			return nil, "invalid_grant", "code_verifier must be 43 to 128 unreserved characters"
 		}
 		if !pkceMatches(c.Req.Method, c.Req.Challenge, verifier) {
@@ -215,9 +342,9 @@ func (s *Server) exchangeCodeLocked(app *application, form url.Values) (map[stri
 	if s.users[c.UserID] == nil {
 		return nil, "invalid_grant", "The user no longer exists"
 	}
-	resp, issued := s.issueUserTokensLocked(app, c.UserID, c.Req.Scope, c.SessionID, c.AuthTime, c.Req.Nonce, "", s.refreshAllowedLocked(app, c.Req.Scope))
+	p, issued := s.issueUserTokensLocked(app, c.UserID, c.Req.Scope, c.SessionID, c.AuthTime, c.Req.Nonce, ids, s.refreshAllowedLocked(app, c.Req.Scope))
 	c.issued = issued
-	return resp, "", ""
+	return p, "", ""
 }
 
 func pkceMatches(method, challenge, verifier string) bool {
@@ -245,7 +372,7 @@ func (s *Server) refreshAllowedLocked(app *application, scope []string) bool {
 // refreshLocked rotates refresh tokens: each use returns a new one and the
 // old one dies; replaying a used one revokes the whole family when the app
 // has additionalRefreshTokenReplayProtectionEnabled (the default).
-func (s *Server) refreshLocked(app *application, form url.Values) (map[string]any, string, string) {
+func (s *Server) refreshLocked(app *application, form url.Values, ids tokenIDs) (*pendingTokens, string, string) {
 	tok := form.Get("refresh_token")
 	if tok == "" {
 		return nil, "invalid_request", "refresh_token is required"
@@ -273,61 +400,58 @@ func (s *Server) refreshLocked(app *application, form url.Values) (map[string]an
 		return nil, "invalid_grant", "The user no longer exists"
 	}
 	rec.Used = true
-	resp, _ := s.issueUserTokensLocked(app, rec.UserID, scope, rec.SessionID, rec.AuthTime, "", rec.Family, true)
-	return resp, "", ""
+	if rec.Family != "" {
+		ids.family = rec.Family // the rotation stays in the family
+	}
+	p, _ := s.issueUserTokensLocked(app, rec.UserID, scope, rec.SessionID, rec.AuthTime, "", ids, true)
+	return p, "", ""
 }
 
-// issueUserTokensLocked mints access, ID and (optionally) refresh tokens for a
-// signed-in user and returns the response plus what was issued (jtis and
-// refresh tokens) for later revocation.
+// issueUserTokensLocked records access, ID and (optionally) refresh tokens for
+// a signed-in user and returns them for signing plus what was issued (jtis
+// and refresh tokens) for later revocation. ids.family is the refresh-token
+// family: the fresh one for a code exchange, the old one for a rotation.
+// s.mu must be held.
 func (s *Server) issueUserTokensLocked(app *application, userID string, scope []string, sid string, authTime time.Time,
-	nonce, family string, withRefresh bool,
-) (map[string]any, []string) {
+	nonce string, ids tokenIDs, withRefresh bool,
+) (*pendingTokens, []string) {
 	now := s.now()
 	u := s.users[userID]
-	jti := newUUID()
+	jti := ids.jti
 	exp := now.Add(accessTokenLifetime)
-	if family == "" {
-		family = newUUID()
-	}
+	family := ids.family
 	scopeStr := strings.Join(scope, " ")
-	at := s.signLocked(jwt.MapClaims{
-		"iss": s.issuerLocked(), "sub": userID, "aud": []string{s.base}, "client_id": app.ID,
-		"scope": scopeStr, "sid": sid, "acr": "Single_Factor", "amr": []string{"pwd"},
-		"auth_time": authTime.Unix(), "iat": now.Unix(), "exp": exp.Unix(), "jti": jti,
-		"env": s.envID, "org": s.orgID,
-	})
+	p := &pendingTokens{key: s.signingKeyLocked()}
+	p.access = &accessClaims{
+		Iss: s.issuerLocked(), Sub: userID, Aud: []string{s.base}, ClientID: app.ID,
+		Scope: scopeStr, Sid: sid, Acr: "Single_Factor", Amr: []string{"pwd"},
+		AuthTime: authTime.Unix(), Iat: now.Unix(), Exp: exp.Unix(), Jti: jti,
+		Env: s.envID, Org: s.orgID,
+	}
 	s.access[jti] = &accessRecord{ClientID: app.ID, UserID: userID, GrantType: "user", Scope: scope, SessionID: sid,
 		IssuedAt: now, ExpiresAt: exp, family: family}
 	issued := []string{jti}
-	resp := map[string]any{
-		"access_token": at,
-		"token_type":   "Bearer",
-		"expires_in":   int(accessTokenLifetime.Seconds()),
-		"scope":        scopeStr,
+	p.resp = &tokenResponse{
+		TokenType: "Bearer",
+		ExpiresIn: int(accessTokenLifetime.Seconds()),
+		Scope:     &scopeStr,
 	}
 	if contains(scope, "openid") {
-		claims := jwt.MapClaims{
-			"iss": s.issuerLocked(), "sub": userID, "aud": app.ID, "iat": now.Unix(),
-			"exp": now.Add(idTokenLifetime).Unix(), "auth_time": authTime.Unix(), "at_hash": atHash(at),
-			"acr": "Single_Factor", "amr": []string{"pwd"}, "sid": sid,
+		p.id = &idClaims{
+			Iss: s.issuerLocked(), Sub: userID, Aud: app.ID, Iat: now.Unix(),
+			Exp: now.Add(idTokenLifetime).Unix(), AuthTime: authTime.Unix(),
+			Acr: "Single_Factor", Amr: []string{"pwd"}, Sid: sid, Nonce: nonce,
 		}
-		if nonce != "" {
-			claims["nonce"] = nonce
-		}
-		for k, v := range userClaims(u, scope) {
-			claims[k] = v
-		}
-		resp["id_token"] = s.signLocked(claims)
+		p.id.setUserClaims(u, scope)
 	}
 	if withRefresh {
-		rt := randomToken(48)
+		rt := ids.refresh
 		s.refresh[rt] = &refreshRecord{Family: family, ClientID: app.ID, UserID: userID, Scope: scope, SessionID: sid,
 			AuthTime: authTime, IssuedAt: now, ExpiresAt: now.Add(time.Duration(app.RefreshTokenDuration) * time.Second)}
-		resp["refresh_token"] = rt
+		p.resp.RefreshToken = rt
 		issued = append(issued, rt)
 	}
-	return resp, issued
+	return p, issued
 }
 
 // userClaims returns the profile/email claims for the granted scopes

@@ -75,11 +75,18 @@ func shellQuote(s string) string {
 const DefaultTranscriptLimit = 1000
 
 // Transcript is a concurrency-safe, bounded log of HTTP exchanges.
+//
+// The entries live in a ring of at most limit slots: once it is full, each new exchange
+// overwrites the oldest one in place, so recording costs the same at the limit as below
+// it and memory stays bounded however long the session runs.
 type Transcript struct {
-	mu      sync.Mutex
-	limit   int
-	nextID  int
-	entries []Exchange
+	mu     sync.Mutex
+	limit  int
+	nextID int
+	// ring holds the entries; it grows up to limit, then wraps. When full, ring[start]
+	// is the oldest entry; before that start is 0.
+	ring    []Exchange
+	start   int
 	subs    map[int]func(Exchange)
 	nextSub int
 }
@@ -93,9 +100,12 @@ func NewTranscript() *Transcript {
 func (t *Transcript) Entries() []Exchange {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	out := make([]Exchange, len(t.entries))
-	for i, e := range t.entries {
-		out[i] = e.clone()
+	out := make([]Exchange, 0, len(t.ring))
+	for _, e := range t.ring[t.start:] {
+		out = append(out, e.clone())
+	}
+	for _, e := range t.ring[:t.start] {
+		out = append(out, e.clone())
 	}
 	return out
 }
@@ -103,7 +113,7 @@ func (t *Transcript) Entries() []Exchange {
 // Clear forgets every recorded exchange (IDs keep increasing).
 func (t *Transcript) Clear() {
 	t.mu.Lock()
-	t.entries = nil
+	t.ring, t.start = nil, 0
 	t.mu.Unlock()
 }
 
@@ -126,18 +136,28 @@ func (t *Transcript) Subscribe(fn func(Exchange)) (unsubscribe func()) {
 	}
 }
 
-// add assigns an ID, stores e and notifies subscribers.
+// add assigns an ID, stores e and notifies subscribers. e is stored as it is: its header
+// maps may be shared with other transcripts fed by the same recording (see
+// HTTPOptions.AlsoRecordTo), which is safe because nothing writes to a stored exchange and
+// every reader (Entries, subscribers) gets its own copy.
 func (t *Transcript) add(e Exchange) {
 	t.mu.Lock()
 	t.nextID++
 	e.ID = t.nextID
-	t.entries = append(t.entries, e)
-	if over := len(t.entries) - t.limit; over > 0 {
-		t.entries = append([]Exchange(nil), t.entries[over:]...)
+	if len(t.ring) < max(t.limit, 1) {
+		t.ring = append(t.ring, e)
+	} else {
+		// Full: the new entry takes the oldest one's slot, which makes the next
+		// slot the oldest.
+		t.ring[t.start] = e
+		t.start = (t.start + 1) % len(t.ring)
 	}
-	subs := make([]func(Exchange), 0, len(t.subs))
-	for _, fn := range t.subs {
-		subs = append(subs, fn)
+	var subs []func(Exchange)
+	if len(t.subs) > 0 {
+		subs = make([]func(Exchange), 0, len(t.subs))
+		for _, fn := range t.subs {
+			subs = append(subs, fn)
+		}
 	}
 	t.mu.Unlock()
 	for _, fn := range subs {

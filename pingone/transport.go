@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -26,6 +27,11 @@ type HTTPOptions struct {
 	MaxResponseBytes int64
 	// Transcript records every exchange, redacted; nil records nothing.
 	Transcript *Transcript
+	// AlsoRecordTo are further transcripts that receive the same exchanges, after
+	// Transcript and in this order (nil entries are skipped). Each exchange is redacted
+	// once and the one record is shared, so stacking a second recording client for a
+	// second transcript is never needed.
+	AlsoRecordTo []*Transcript
 	// Jar keeps cookies, needed by the pi.flow API; nil keeps none.
 	Jar http.CookieJar
 	// FollowRedirects makes the client follow 3xx responses. Off by default: an OAuth
@@ -70,8 +76,14 @@ func NewHTTPClient(o HTTPOptions) *http.Client {
 	// The timeout is enforced inside the round trip rather than with http.Client.Timeout:
 	// for wrapped transports the client cancels through the legacy Request.Cancel channel,
 	// and the resulting "request canceled" cannot be told apart from a user's cancel.
+	var sinks []*Transcript
+	for _, t := range append([]*Transcript{o.Transcript}, o.AlsoRecordTo...) {
+		if t != nil && !slices.Contains(sinks, t) {
+			sinks = append(sinks, t)
+		}
+	}
 	c := &http.Client{
-		Transport: &recordingTransport{base: base, opts: o},
+		Transport: &recordingTransport{base: base, opts: o, sinks: sinks},
 		Jar:       o.Jar,
 	}
 	if !o.FollowRedirects {
@@ -106,8 +118,9 @@ func defaultTransport() http.RoundTripper {
 }
 
 type recordingTransport struct {
-	base http.RoundTripper
-	opts HTTPOptions
+	base  http.RoundTripper
+	opts  HTTPOptions
+	sinks []*Transcript // the transcripts each exchange goes to; empty records nothing
 }
 
 func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -125,18 +138,27 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		return nil, err
 	}
 
-	ex := Exchange{
-		Step:          StepFrom(req.Context()),
-		Method:        out.Method,
-		URL:           RedactURL(out.URL.String()),
-		RequestHeader: RedactHeader(out.Header),
-		RequestBody:   RedactBody(out.Header.Get("Content-Type"), reqBody),
-		Started:       started,
+	// Redaction is the costly part of recording: it is done once, here, however many
+	// transcripts receive the exchange, and not at all when there is none.
+	recording := len(t.sinks) > 0
+	var ex Exchange
+	if recording {
+		ex = Exchange{
+			Step:          StepFrom(req.Context()),
+			Method:        out.Method,
+			URL:           RedactURL(out.URL.String()),
+			RequestHeader: RedactHeader(out.Header),
+			RequestBody:   RedactBody(out.Header.Get("Content-Type"), reqBody),
+			Started:       started,
+		}
 	}
 	record := func() {
+		if !recording {
+			return
+		}
 		ex.Duration = time.Since(started)
-		if t.opts.Transcript != nil {
-			t.opts.Transcript.add(ex)
+		for _, tr := range t.sinks {
+			tr.add(ex)
 		}
 	}
 
@@ -148,9 +170,11 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		return nil, err
 	}
 	ex.Status = resp.StatusCode
-	ex.ResponseHeader = RedactHeader(resp.Header)
+	if recording {
+		ex.ResponseHeader = RedactHeader(resp.Header)
+	}
 
-	body, readErr := io.ReadAll(io.LimitReader(resp.Body, t.opts.MaxResponseBytes+1))
+	body, readErr := readBounded(resp.Body, resp.ContentLength, t.opts.MaxResponseBytes)
 	resp.Body.Close()
 	switch {
 	case readErr != nil:
@@ -164,13 +188,27 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		record()
 		return nil, ErrResponseTooLarge
 	}
-	ex.ResponseBody = RedactBody(resp.Header.Get("Content-Type"), body)
+	if recording {
+		ex.ResponseBody = RedactBody(resp.Header.Get("Content-Type"), body)
+	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
 	resp.Header.Del("Content-Length")
 	resp.Header.Set("Content-Length", fmt.Sprint(len(body)))
 	record()
 	return resp, nil
+}
+
+// readBounded reads at most max+1 bytes of r, so that a body over max can be told
+// apart. A declared length within the bound sizes the buffer up front, saving
+// io.ReadAll's repeated growing; the length is only a hint, the read still ends at EOF.
+func readBounded(r io.Reader, declared, max int64) ([]byte, error) {
+	if declared < 0 || declared > max {
+		return io.ReadAll(io.LimitReader(r, max+1))
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, declared+bytes.MinRead))
+	_, err := buf.ReadFrom(io.LimitReader(r, max+1))
+	return buf.Bytes(), err
 }
 
 // timeoutAware replaces err by a *TimeoutError when our own per-request deadline (and not

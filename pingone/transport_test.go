@@ -1,6 +1,7 @@
 package pingone
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -253,6 +255,140 @@ func TestTranscriptLimit(t *testing.T) {
 	if len(tr.Entries()) != 0 {
 		t.Error("Clear kept entries")
 	}
+}
+
+// stubTransport answers every request at once with the same JSON body.
+type stubTransport struct{ body []byte }
+
+func (s stubTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+	return &http.Response{
+		StatusCode: http.StatusOK, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:  http.Header{"Content-Type": {"application/json"}},
+		Body:    io.NopCloser(bytes.NewReader(s.body)),
+		Request: req,
+	}, nil
+}
+
+// A long session records far more exchanges than a transcript keeps; the ring holds the
+// newest DefaultTranscriptLimit and lets the rest go.
+func TestTranscriptMemoryBoundedOver10000Exchanges(t *testing.T) {
+	const exchanges = 10_000
+	// An 8 KiB JSON response per exchange: a kept entry costs at least that much.
+	const bodyBytes = 8 << 10
+	entry := strings.Repeat("x", 64)
+	var body bytes.Buffer
+	body.WriteString(`{"items":[`)
+	for body.Len() < bodyBytes-len(entry)-8 {
+		body.WriteString(`"` + entry + `",`)
+	}
+	body.WriteString(`"end"]}`)
+
+	tr := NewTranscript()
+	c := NewHTTPClient(HTTPOptions{Transcript: tr, Transport: stubTransport{body.Bytes()}})
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+
+	for i := range exchanges {
+		req, _ := http.NewRequest(http.MethodPost, "https://auth.example/as/token", strings.NewReader("grant_type=refresh_token&refresh_token="+canary))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatalf("exchange %d: %v", i, err)
+		}
+		resp.Body.Close()
+	}
+
+	runtime.GC()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(tr)
+
+	es := tr.Entries()
+	if len(es) != DefaultTranscriptLimit || es[0].ID != exchanges-DefaultTranscriptLimit+1 || es[len(es)-1].ID != exchanges {
+		t.Fatalf("transcript holds %d entries, IDs %d..%d; want the newest %d", len(es), es[0].ID, es[len(es)-1].ID, DefaultTranscriptLimit)
+	}
+	// The bound: each kept entry holds its redacted response body (re-indented, at most
+	// about twice the 8 KiB), a small request body, headers and the struct itself (under
+	// 2 KiB), so the limit's worth of entries stays under limit × (2 × 8 KiB + 2 KiB) =
+	// about 18 MiB, plus 8 MiB of slack for the runtime and the test binary. Keeping every
+	// exchange would hold at least 10,000 × 8 KiB = 78 MiB of response bodies alone,
+	// four times the bound; keeping half of them would still exceed it.
+	const bound = DefaultTranscriptLimit*(2*bodyBytes+2<<10) + 8<<20
+	grown := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	if grown > bound {
+		t.Fatalf("heap grew by %d MiB over %d exchanges; bound %d MiB", grown>>20, exchanges, bound>>20)
+	}
+	t.Logf("heap grew by %.1f MiB (bound %d MiB)", float64(grown)/(1<<20), bound>>20)
+	es = nil
+	tr.Clear()
+	if len(tr.Entries()) != 0 {
+		t.Fatal("Clear kept entries")
+	}
+}
+
+// The ring keeps order and IDs across many wraps, and Clear starts it over.
+func TestTranscriptRingOrder(t *testing.T) {
+	tr := NewTranscript()
+	tr.limit = 4
+	for n := 1; n <= 11; n++ {
+		tr.add(Exchange{Method: "GET"})
+		es := tr.Entries()
+		if want := min(n, 4); len(es) != want {
+			t.Fatalf("after %d adds: %d entries, want %d", n, len(es), want)
+		}
+		for i, e := range es {
+			if want := n - len(es) + 1 + i; e.ID != want {
+				t.Fatalf("after %d adds: entry %d has ID %d, want %d", n, i, e.ID, want)
+			}
+		}
+	}
+	tr.Clear()
+	tr.add(Exchange{Method: "POST"})
+	if es := tr.Entries(); len(es) != 1 || es[0].ID != 12 || es[0].Method != "POST" {
+		t.Fatalf("after Clear: %+v", es)
+	}
+}
+
+// One recording client feeding two transcripts records each exchange in both, redacted
+// once, with each transcript's own IDs.
+func TestAlsoRecordTo(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"access_token":"`+canary+`","token_type":"Bearer"}`)
+	}))
+	defer srv.Close()
+	attempt, desk := NewTranscript(), NewTranscript()
+	desk.add(Exchange{Method: "GET"}) // the desk transcript has history; its IDs go on
+	var seen []Exchange
+	unsub := desk.Subscribe(func(e Exchange) { seen = append(seen, e) })
+	defer unsub()
+	c := NewHTTPClient(HTTPOptions{Transcript: attempt, AlsoRecordTo: []*Transcript{desk, nil, attempt}})
+	resp, err := c.Get(srv.URL + "/as/token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	a, d := attempt.Entries(), desk.Entries()
+	if len(a) != 1 || len(d) != 2 || len(seen) != 1 {
+		t.Fatalf("attempt %d, desk %d entries, %d notifications; want 1, 2, 1", len(a), len(d), len(seen))
+	}
+	if a[0].ID != 1 || d[1].ID != 2 || seen[0].ID != 2 {
+		t.Errorf("IDs: attempt %d, desk %d, notified %d", a[0].ID, d[1].ID, seen[0].ID)
+	}
+	if a[0].ResponseBody != d[1].ResponseBody || a[0].URL != d[1].URL || a[0].Status != http.StatusOK {
+		t.Errorf("the transcripts disagree:\n%+v\n%+v", a[0], d[1])
+	}
+	// Each reader gets its own headers: changing one copy changes no other.
+	a[0].ResponseHeader.Set("Content-Type", "changed")
+	if desk.Entries()[1].ResponseHeader.Get("Content-Type") != "application/json" || attempt.Entries()[0].ResponseHeader.Get("Content-Type") != "application/json" {
+		t.Error("a reader's copy shares headers with the stored exchange")
+	}
+	assertNoCanary(t, attempt)
+	assertNoCanary(t, desk)
 }
 
 func TestStepContext(t *testing.T) {

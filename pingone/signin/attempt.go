@@ -6,18 +6,16 @@ import (
 	"net/http"
 
 	"github.com/pkcedesk/pkcedesk/pingone"
-	"github.com/pkcedesk/pkcedesk/pingone/token"
 )
 
-// attempt is the per-sign-in plumbing: its own transport (no connections shared with
-// other attempts), an optional cookie jar, a private transcript that feeds events, and a
-// verifier whose JWKS fetch shows up in the attempt's timeline.
+// attempt is the per-sign-in plumbing: an optional cookie jar, a private transcript that
+// feeds events, and the Client's transport (connections are reused across attempts;
+// cookies never are).
 type attempt struct {
 	ev         *emitter
 	http       *http.Client
 	transcript *pingone.Transcript
 	unsub      func()
-	transport  *http.Transport // owned; nil when the caller supplied Config.Transport
 }
 
 func (c *Client) newAttempt(flow string, onEvent func(Event), jar http.CookieJar) *attempt {
@@ -25,26 +23,16 @@ func (c *Client) newAttempt(flow string, onEvent func(Event), jar http.CookieJar
 		ev:         newEmitter(flow, onEvent, c.cfg.Now),
 		transcript: pingone.NewTranscript(),
 	}
-	base := c.cfg.Transport
-	if base == nil {
-		a.transport = newBaseTransport()
-		base = a.transport
-	}
 	a.unsub = a.transcript.Subscribe(func(x pingone.Exchange) {
 		a.ev.emit(Event{Kind: EventResponse, Step: x.Step, Exchange: &x})
 	})
-	a.http = c.newHTTPClient(base, a.transcript, jar, a.ev)
+	a.http = c.newHTTPClient(a.transcript, jar, a.ev)
 	return a
 }
 
 func (a *attempt) emit(ev Event) { a.ev.emit(ev) }
 
-// verifier builds an ID-token verifier that fetches the JWKS through this attempt.
-func (a *attempt) verifier(c *Client, m *Metadata) (*token.Verifier, error) {
-	return c.newVerifier(m, a.http)
-}
-
-// end emits the final event, silences the attempt and releases its connections.
+// end emits the final event and silences the attempt.
 func (a *attempt) end(res *Result, err error) {
 	if err != nil {
 		a.ev.close(&Event{Kind: EventFailed, Err: err, Message: err.Error()})
@@ -56,9 +44,6 @@ func (a *attempt) end(res *Result, err error) {
 		a.ev.close(&Event{Kind: EventDone, Message: msg})
 	}
 	a.unsub()
-	if a.transport != nil {
-		a.transport.CloseIdleConnections()
-	}
 }
 
 func (a *attempt) exchanges() []pingone.Exchange { return a.transcript.Entries() }

@@ -63,8 +63,7 @@ func (c *Client) SignInBrowser(ctx context.Context, opts BrowserOptions) (res *R
 	if err != nil {
 		return nil, err
 	}
-	v, err := a.verifier(c, m)
-	if err != nil {
+	if _, _, err := c.sharedVerifier(m); err != nil { // an unusable jwks_uri fails now
 		return nil, err
 	}
 	s, err := NewAttemptSecrets()
@@ -101,7 +100,7 @@ func (c *Client) SignInBrowser(ctx context.Context, opts BrowserOptions) (res *R
 	if err != nil {
 		return nil, err
 	}
-	res, err = c.exchange(ctx, a.http, v, m, code, s, opts.AuthParams)
+	res, err = c.exchange(ctx, a.http, m, code, s, opts.AuthParams)
 	if err != nil {
 		return nil, err
 	}

@@ -34,8 +34,10 @@ type Config struct {
 	Scopes []string
 	// HTTPTimeout bounds every request; default DefaultHTTPTimeout.
 	HTTPTimeout time.Duration
-	// Transport is the base round tripper (proxies, tests); default a fresh clone of
-	// http.DefaultTransport per attempt, so attempts share no connections.
+	// Transport is the base round tripper (proxies, tests); default a clone of
+	// http.DefaultTransport owned by the Client, whose connections the Client's
+	// attempts and calls reuse (keep-alive) and Close releases. Attempts share no
+	// cookies: each redirectless attempt has its own jar.
 	Transport http.RoundTripper
 	// Transcript, if set, also records every exchange (redacted).
 	Transcript *pingone.Transcript
@@ -47,13 +49,18 @@ type Config struct {
 
 // Client runs sign-ins and token calls for one public client of one issuer. It is safe
 // for concurrent use; use a Runner to keep to one browser sign-in at a time.
+//
+// The issuer's key set is fetched once and kept for the life of the Client (one per
+// issuer and jwks_uri, with the key set's own refetch rules for keys it has not seen), so
+// a second sign-in or a refresh does not fetch it again.
 type Client struct {
 	cfg  Config
 	base *http.Transport // owned when cfg.Transport is nil; closed by Close
 
 	mu       sync.Mutex
 	meta     *Metadata
-	verifier *token.Verifier
+	verifier *token.Verifier // for meta's issuer and jwks_uri; nil until first needed
+	keys     *token.KeySet   // verifier's key set
 	httpc    *http.Client
 }
 
@@ -89,14 +96,15 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.Transport == nil {
 		c.base = newBaseTransport()
 	}
-	c.httpc = c.newHTTPClient(c.roundTripper(), nil, nil, nil)
+	c.httpc = c.newHTTPClient(nil, nil, nil)
 	return c, nil
 }
 
 // Config returns the effective configuration (defaults filled in).
 func (c *Client) Config() Config { return c.cfg }
 
-// Close releases idle connections of calls made outside sign-in attempts.
+// Close releases the idle connections of the Client's own transport. The Client stays
+// usable; later calls open new connections.
 func (c *Client) Close() {
 	if c.base != nil {
 		c.base.CloseIdleConnections()
@@ -116,22 +124,20 @@ func (c *Client) roundTripper() http.RoundTripper {
 	return c.base
 }
 
-// newHTTPClient builds the pingone client for one purpose. When attempt is non-nil its
-// private transcript records the exchanges (feeding the attempt's events) in addition
-// to cfg.Transcript.
-func (c *Client) newHTTPClient(base http.RoundTripper, attemptTranscript *pingone.Transcript, jar http.CookieJar, ev *emitter) *http.Client {
-	rt := base
-	if attemptTranscript != nil {
-		rt = pingone.NewHTTPClient(pingone.HTTPOptions{Timeout: c.cfg.HTTPTimeout, Transcript: attemptTranscript, Transport: rt}).Transport
-	}
+// newHTTPClient builds the pingone client for one purpose. When attemptTranscript is
+// non-nil it records the exchanges (feeding the attempt's events) in addition to
+// cfg.Transcript; one recording step feeds both, so each exchange is redacted once.
+func (c *Client) newHTTPClient(attemptTranscript *pingone.Transcript, jar http.CookieJar, ev *emitter) *http.Client {
+	rt := c.roundTripper()
 	if ev != nil {
 		rt = &announcingTransport{base: rt, ev: ev}
 	}
 	return pingone.NewHTTPClient(pingone.HTTPOptions{
-		Timeout:    c.cfg.HTTPTimeout,
-		Transcript: c.cfg.Transcript,
-		Jar:        jar,
-		Transport:  rt,
+		Timeout:      c.cfg.HTTPTimeout,
+		Transcript:   attemptTranscript,
+		AlsoRecordTo: []*pingone.Transcript{c.cfg.Transcript},
+		Jar:          jar,
+		Transport:    rt,
 	})
 }
 
@@ -166,7 +172,7 @@ func (c *Client) discoverWith(ctx context.Context, hc *http.Client) (*Metadata, 
 	}
 	c.mu.Lock()
 	if c.meta == nil || *c.meta.cloneKey() != *m.cloneKey() {
-		c.verifier = nil // endpoints changed: rebuild the key set
+		c.verifier, c.keys = nil, nil // endpoints changed: rebuild the key set
 	}
 	c.meta = m
 	c.mu.Unlock()
@@ -187,32 +193,78 @@ func (c *Client) metadata(ctx context.Context) (*Metadata, error) {
 	return c.Discover(ctx)
 }
 
-// sharedVerifier returns the client-level ID-token verifier (for refresh responses).
-func (c *Client) sharedVerifier(m *Metadata) (*token.Verifier, error) {
+// sharedVerifier returns the Client's ID-token verifier for m's issuer and jwks_uri,
+// used by every sign-in attempt and refresh. Its key set fetches through the HTTP
+// client named by keysVia in the verification's context, so a JWKS request made for an
+// attempt appears in that attempt's transcript and timeline; without one it goes
+// through the Client's own HTTP client (cfg.Transcript only).
+func (c *Client) sharedVerifier(m *Metadata) (*token.Verifier, *token.KeySet, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.verifier != nil {
-		return c.verifier, nil
+		return c.verifier, c.keys, nil
 	}
-	v, err := c.newVerifier(m, c.httpc)
+	keys, err := token.NewKeySet(m.JWKSURI, token.KeySetOptions{
+		HTTPClient: &http.Client{Transport: &callerTransport{fallback: c.httpc.Transport}},
+	})
 	if err != nil {
-		return nil, err
+		return nil, nil, &DiscoveryError{Issuer: m.Issuer, Reason: "unusable jwks_uri", Err: err}
 	}
-	c.verifier = v
-	return v, nil
+	c.verifier = token.NewVerifier(token.VerifierOptions{Keys: keys, Now: c.cfg.Now, Leeway: c.cfg.Leeway})
+	c.keys = keys
+	return c.verifier, keys, nil
 }
 
-func (c *Client) newVerifier(m *Metadata, hc *http.Client) (*token.Verifier, error) {
-	keys, err := token.NewKeySet(m.JWKSURI, token.KeySetOptions{HTTPClient: hc})
-	if err != nil {
-		return nil, &DiscoveryError{Issuer: m.Issuer, Reason: "unusable jwks_uri", Err: err}
+// forgetVerifier drops v if it is still the Client's verifier, so the next use starts
+// with a fresh key set.
+func (c *Client) forgetVerifier(v *token.Verifier) {
+	c.mu.Lock()
+	if c.verifier == v {
+		c.verifier, c.keys = nil, nil
 	}
-	return token.NewVerifier(token.VerifierOptions{Keys: keys, Now: c.cfg.Now, Leeway: c.cfg.Leeway}), nil
+	c.mu.Unlock()
 }
 
-// readBody reads an already size-bounded response body (pingone.NewHTTPClient buffers it).
+type keysViaKey struct{}
+
+// keysVia makes the key set fetch, if it has to, through hc's transport.
+func keysVia(ctx context.Context, hc *http.Client) context.Context {
+	return context.WithValue(ctx, keysViaKey{}, hc.Transport)
+}
+
+// callerTransport sends a request through the round tripper that keysVia put in its
+// context, or through fallback. The key set's own http.Client (no jar, no redirects)
+// stays in charge of everything else.
+type callerTransport struct{ fallback http.RoundTripper }
+
+func (t *callerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if rt, ok := req.Context().Value(keysViaKey{}).(http.RoundTripper); ok && rt != nil {
+		return rt.RoundTrip(req)
+	}
+	return t.fallback.RoundTrip(req)
+}
+
+// readBody reads an already size-bounded response body (pingone.NewHTTPClient buffers it
+// and sets ContentLength to its size, so one allocation of that size suffices).
 func readBody(resp *http.Response) ([]byte, error) {
-	return io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	const limit = 4 << 20
+	if n := resp.ContentLength; n >= 0 && n <= limit {
+		b := make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, b); err != nil {
+			return nil, err
+		}
+		// The length is a statement, not a promise: read whatever follows it too.
+		var more [1]byte
+		switch m, err := io.ReadFull(resp.Body, more[:]); {
+		case m == 0 && err == io.EOF:
+			return b, nil
+		case m == 0:
+			return nil, err
+		}
+		rest, err := io.ReadAll(io.LimitReader(resp.Body, limit-n-1))
+		return append(append(b, more[0]), rest...), err
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, limit))
 }
 
 // transportError turns a client.Do error into something safe to show: the context's

@@ -16,7 +16,6 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"github.com/pkcedesk/pkcedesk/pingone"
-	"github.com/pkcedesk/pkcedesk/pingone/token"
 )
 
 // Flow API media types (pingone-api.md §5.2): the action is chosen by Content-Type.
@@ -50,7 +49,6 @@ type RedirectlessFlow struct {
 	c    *Client
 	a    *attempt
 	m    *Metadata
-	v    *token.Verifier
 	s    AttemptSecrets
 	auth url.Values // the extra authorize parameters; max_age is checked at the exchange
 	mu   sync.Mutex // one flow call at a time
@@ -112,7 +110,7 @@ func (f *RedirectlessFlow) start(ctx context.Context, opts RedirectlessOptions) 
 	if err != nil {
 		return err
 	}
-	if f.v, err = f.a.verifier(f.c, m); err != nil {
+	if _, _, err = f.c.sharedVerifier(m); err != nil { // an unusable jwks_uri fails now
 		return err
 	}
 	if f.s, err = NewAttemptSecrets(); err != nil {
@@ -251,7 +249,7 @@ func (f *RedirectlessFlow) complete(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, f.fail(ctx, err)
 	}
-	res, err := f.c.exchange(ctx, f.a.http, f.v, f.m, code, f.s, f.auth)
+	res, err := f.c.exchange(ctx, f.a.http, f.m, code, f.s, f.auth)
 	if err != nil {
 		return nil, f.fail(ctx, err)
 	}

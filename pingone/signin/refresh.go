@@ -51,7 +51,7 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string, original *tok
 	if err != nil {
 		return nil, err
 	}
-	v, err := c.sharedVerifier(m)
+	v, _, err := c.sharedVerifier(m)
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string, original *tok
 		return out, nil
 	}
 	// OIDC Core §12.2: a refreshed ID token has no nonce to compare.
-	report, verr := v.VerifyIDToken(pingone.WithStep(ctx, "jwks"), tokens.IDToken, token.Expect{
+	report, verr := v.VerifyIDToken(keysVia(pingone.WithStep(ctx, "jwks"), c.httpc), tokens.IDToken, token.Expect{
 		Issuer: m.Issuer, ClientID: c.cfg.ClientID, AccessToken: tokens.AccessToken,
 	})
 	out.IDToken = report

@@ -46,7 +46,7 @@ func startSandbox(t *testing.T, redirectURI string) *env {
 
 // createApp registers the app over the Management API with plain net/http (the
 // Management client is someone else's package).
-func (e *env) createApp(t *testing.T, redirectURI string) string {
+func (e *env) createApp(t testing.TB, redirectURI string) string {
 	t.Helper()
 	hc := rawClient()
 	form := url.Values{"grant_type": {"client_credentials"}}
@@ -78,7 +78,7 @@ func (e *env) createApp(t *testing.T, redirectURI string) string {
 	return app.ID
 }
 
-func doJSON(t *testing.T, hc *http.Client, req *http.Request, want int, out any) {
+func doJSON(t testing.TB, hc *http.Client, req *http.Request, want int, out any) {
 	t.Helper()
 	resp, err := hc.Do(req)
 	if err != nil {

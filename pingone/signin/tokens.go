@@ -134,7 +134,7 @@ func (c *Client) AuthorizeURL(m *Metadata, s AttemptSecrets, extra url.Values) s
 // retried, whatever the failure (RFC 6749 §10.5, case B1/B12).
 // extra is the attempt's additional authorize parameters: a max_age among them makes
 // auth_time part of the ID-token checklist (OIDC Core §3.1.2.1).
-func (c *Client) exchange(ctx context.Context, hc *http.Client, v *token.Verifier, m *Metadata, code string, s AttemptSecrets, extra url.Values) (*Result, error) {
+func (c *Client) exchange(ctx context.Context, hc *http.Client, m *Metadata, code string, s AttemptSecrets, extra url.Values) (*Result, error) {
 	octx := context.WithValue(pingone.WithStep(ctx, "token"), oauth2.HTTPClient, hc)
 	tok, err := c.oauthConfig(m).Exchange(octx, code, oauth2.VerifierOption(s.Verifier))
 	if err != nil {
@@ -148,7 +148,7 @@ func (c *Client) exchange(ctx context.Context, hc *http.Client, v *token.Verifie
 		return nil, ErrMissingIDToken
 	}
 	maxAge, maxAgeSent := requestedMaxAge(extra)
-	report, err := v.VerifyIDToken(pingone.WithStep(ctx, "jwks"), tokens.IDToken, token.Expect{
+	report, err := c.verifySignIn(ctx, hc, m, tokens.IDToken, token.Expect{
 		Issuer:          m.Issuer,
 		ClientID:        c.cfg.ClientID,
 		Nonce:           s.Nonce,
@@ -160,9 +160,48 @@ func (c *Client) exchange(ctx context.Context, hc *http.Client, v *token.Verifie
 		if ctx.Err() != nil {
 			return nil, context.Cause(ctx)
 		}
+		var de *DiscoveryError
+		if errors.As(err, &de) {
+			return nil, err
+		}
 		return nil, &IDTokenRejectedError{Report: report, Err: err}
 	}
 	return &Result{Tokens: tokens, IDToken: report, Subject: subjectOf(report), Metadata: m}, nil
+}
+
+// verifySignIn verifies a sign-in's ID token with the Client's key set; a JWKS request,
+// if one is needed, goes through hc and so is part of the attempt's exchanges.
+//
+// The cached key set saves the JWKS request of every later sign-in. It must not make a
+// sign-in fail that a key set of its own would have passed: when the signature check
+// fails and the cached set did not ask the issuer during this verification (its refetch
+// limit held it back, or an earlier caller's fetch had failed), the set is dropped and
+// the token verified once more with a fresh one, which fetches. Each sign-in thus still
+// makes at most one JWKS request.
+func (c *Client) verifySignIn(ctx context.Context, hc *http.Client, m *Metadata, raw string, exp token.Expect) (*token.Report, error) {
+	ctx = keysVia(pingone.WithStep(ctx, "jwks"), hc)
+	v, keys, err := c.sharedVerifier(m)
+	if err != nil {
+		return nil, err
+	}
+	fetches := keys.Fetches()
+	report, err := v.VerifyIDToken(ctx, raw, exp)
+	if err == nil || ctx.Err() != nil || !signatureFailed(report) || keys.Fetches() != fetches {
+		return report, err
+	}
+	c.forgetVerifier(v)
+	if v, _, err = c.sharedVerifier(m); err != nil {
+		return nil, err
+	}
+	return v.VerifyIDToken(ctx, raw, exp)
+}
+
+func signatureFailed(r *token.Report) bool {
+	if r == nil {
+		return false
+	}
+	chk, ok := r.Check(token.CheckSignature)
+	return ok && chk.Status == token.Failed
 }
 
 func subjectOf(r *token.Report) string {

@@ -100,8 +100,12 @@ type signinState struct {
 	gen     uint64 // bumped by every start, so a superseded attempt never lands late
 	session *Session
 	client  *signin.Client // the session's client, for refresh/userinfo/sign-out
-	pending *pendingChange
-	keys    map[string]*token.KeySet // by jwks_uri, for pasted tokens
+	// reuse is the last sign-in's client, kept for the next sign-in with the same
+	// issuer, application, redirect and scopes (reuseKey).
+	reuse    *signin.Client
+	reuseKey string
+	pending  *pendingChange
+	keys     map[string]*token.KeySet // by jwks_uri, for pasted tokens
 }
 
 type pendingChange struct {
@@ -148,16 +152,7 @@ func (d *Desk) SignIn(ctx context.Context, req SignInRequest, onEvent func(signi
 		profileID: p.ID, clientID: req.ClientID, issuer: p.SignInIssuer(ep),
 		mode: req.Mode, scopes: withOpenID(req.Scopes),
 	}
-	client, err := signin.NewClient(signin.Config{
-		Issuer:      meta.issuer,
-		ClientID:    req.ClientID,
-		RedirectURI: d.redirectURI,
-		Scopes:      meta.scopes,
-		HTTPTimeout: d.opts.HTTPTimeout,
-		Transport:   d.opts.Transport,
-		Transcript:  d.transcript,
-		Now:         d.now,
-	})
+	client, err := d.signInClient(meta)
 	if err != nil {
 		return nil, err
 	}
@@ -198,6 +193,39 @@ func (d *Desk) SignIn(ctx context.Context, req SignInRequest, onEvent func(signi
 		return nil, err
 	}
 	return d.keepSession(gen, client, meta, res)
+}
+
+// signInClient returns the sign-in client for meta's issuer, application and scopes: the
+// one the previous sign-in used when they are the same, so its key set (one per issuer,
+// fetched once and refetched by its own rules) and its connections serve every attempt,
+// and a new one otherwise. Client.Close only drops idle connections, so a kept client stays
+// usable whatever happened to the session it served.
+func (d *Desk) signInClient(meta sessionMeta) (*signin.Client, error) {
+	key := strings.Join(append([]string{meta.issuer, meta.clientID, d.redirectURI}, meta.scopes...), "\x00")
+	s := &d.signin
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.reuse != nil && s.reuseKey == key {
+		return s.reuse, nil
+	}
+	client, err := signin.NewClient(signin.Config{
+		Issuer:      meta.issuer,
+		ClientID:    meta.clientID,
+		RedirectURI: d.redirectURI,
+		Scopes:      meta.scopes,
+		HTTPTimeout: d.opts.HTTPTimeout,
+		Transport:   d.opts.Transport,
+		Transcript:  d.transcript,
+		Now:         d.now,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.reuse != nil && s.reuse != s.client {
+		s.reuse.Close()
+	}
+	s.reuse, s.reuseKey = client, key
+	return client, nil
 }
 
 // keepSession makes res the current session unless a newer sign-in started meanwhile.

@@ -509,3 +509,36 @@ func TestRefresh_AnotherUsersIDTokenIsNotAdopted(t *testing.T) {
 		t.Fatal("the session adopted another user's tokens")
 	}
 }
+
+// Sign-ins with the same application share one key set: the issuer's JWKS is fetched by
+// the first, not again by a second one after sign-out nor by a third with the session
+// still open, and each still ends verified.
+func TestRepeatedSignInsFetchTheJWKSOnce(t *testing.T) {
+	d, _ := newDesk(t)
+	clientID := createSignInApp(t, d)
+	demo, _ := d.SandboxDemoUser()
+	d.Transcript().Clear()
+	for i := range 3 {
+		sess, err := d.SignIn(testCtx(t), SignInRequest{Mode: SignInInApp, ClientID: clientID, Username: demo.Username, Password: demo.Password}, nil)
+		if err != nil {
+			t.Fatalf("sign-in %d: %v", i+1, err)
+		}
+		if sess.IDToken == nil || !sess.IDToken.OK() {
+			t.Fatalf("sign-in %d: ID token not verified", i+1)
+		}
+		if i == 0 {
+			if _, err := d.SignOut(testCtx(t)); err != nil {
+				t.Fatalf("sign-out: %v", err)
+			}
+		}
+	}
+	jwks := 0
+	for _, e := range d.Transcript().Entries() {
+		if strings.HasSuffix(strings.SplitN(e.URL, "?", 2)[0], "/jwks") {
+			jwks++
+		}
+	}
+	if jwks != 1 {
+		t.Fatalf("three sign-ins fetched the JWKS %d times, want once", jwks)
+	}
+}

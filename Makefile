@@ -78,8 +78,13 @@ release-check: release deps-test
 screenshots: build deps-test
 	.ci/with-xvfb .ci/screenshots docs/screenshots $(BIN)
 
-bench:
-	$(GO) test -run='^$$' -bench=. -benchmem $(PKGS)
+# The engine's speed figures (see .ci/benchratio): each benchmark beside its reference, BENCHRUNS
+# runs of every test binary so the two sides alternate, then medians, ratios and goals.
+BENCHRUNS ?= 10
+bench: toolchain
+	@bash -o pipefail -c 'for i in $$(seq $(BENCHRUNS)); do \
+	  $(GO) test -run="^$$" -bench=. -benchmem -count=1 ./pingone/... || exit 1; \
+	done | $(GO) run ./.ci/benchratio'
 
 lint:
 	@unformatted=$$($$($(GO) env GOROOT)/bin/gofmt -l $$(git ls-files '*.go')); \

@@ -113,6 +113,85 @@ func checkAppID(id string) error {
 	return nil
 }
 
+// ---- scopes for a sign-in ----
+
+// SignInScopes is what a sign-in to one application can ask for: the OpenID Connect
+// scopes granted to it and whether it can be issued refresh tokens.
+type SignInScopes struct {
+	// Granted are the names of the OpenID Connect scopes granted to the application,
+	// sorted. PingOne refuses a sign-in that asks for a scope the application was not
+	// granted (openid itself needs no grant).
+	Granted []string
+	// Refresh reports the REFRESH_TOKEN grant type. Without it PingOne issues no refresh
+	// token, whatever the scopes.
+	Refresh bool
+}
+
+// Defaults are the OptionalScopes a sign-in to the application should ask for unless the
+// user says otherwise: every granted one, and offline_access only with the REFRESH_TOKEN
+// grant type. When offline_access is granted, PingOne issues a refresh token only to a
+// sign-in that asks for it, so leaving it out would cost the demo its refresh token;
+// without REFRESH_TOKEN, asking for it brings nothing.
+func (s *SignInScopes) Defaults() []string {
+	var out []string
+	for _, name := range OptionalScopes {
+		if !slices.Contains(s.Granted, name) || (name == "offline_access" && !s.Refresh) {
+			continue
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+// SignInScopesOf reads what sign-ins to the listed applications can ask for, keyed by
+// application ID: one request for the environment's OpenID Connect resource, then one per
+// application for its grants (the grant types come with the list).
+func (d *Desk) SignInScopesOf(ctx context.Context, apps []pingone.Application) (map[string]*SignInScopes, error) {
+	out := map[string]*SignInScopes{}
+	if len(apps) == 0 {
+		return out, nil
+	}
+	c, err := d.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	oidc, err := d.openIDScopeNames(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range apps {
+		if err := checkAppID(a.ID); err != nil {
+			return nil, err
+		}
+		granted, err := oidc.granted(ctx, c, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		out[a.ID] = &SignInScopes{Granted: granted, Refresh: slices.Contains(a.GrantTypes, "REFRESH_TOKEN")}
+	}
+	return out, nil
+}
+
+// SignInScopes reads the application's grant types and its granted OpenID Connect scopes.
+func (d *Desk) SignInScopes(ctx context.Context, appID string) (*SignInScopes, error) {
+	if err := checkAppID(appID); err != nil {
+		return nil, err
+	}
+	c, err := d.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	app, err := c.mgmt.GetApplication(ctx, c.profile.TargetEnvironmentID, appID)
+	if err != nil {
+		return nil, err
+	}
+	granted, err := d.grantedOpenIDScopes(ctx, c, appID)
+	if err != nil {
+		return nil, err
+	}
+	return &SignInScopes{Granted: granted, Refresh: slices.Contains(app.GrantTypes, "REFRESH_TOKEN")}, nil
+}
+
 // ---- self-check ----
 
 // Finding IDs of the application self-check, stable for views and tests.
@@ -201,12 +280,21 @@ func (d *Desk) CheckApplication(ctx context.Context, appID string) (*SelfCheck, 
 
 // grantedOpenIDScopes returns the names of the OIDC scopes granted to the app.
 func (d *Desk) grantedOpenIDScopes(ctx context.Context, c *connection, appID string) ([]string, error) {
-	env := c.profile.TargetEnvironmentID
-	res, scopes, err := c.mgmt.OpenIDResource(ctx, env)
+	oidc, err := d.openIDScopeNames(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	grants, err := c.mgmt.ListGrants(ctx, env, appID)
+	return oidc.granted(ctx, c, appID)
+}
+
+// openIDScopes is the environment's OpenID Connect resource and its scopes' names by ID.
+type openIDScopes struct {
+	resourceID string
+	names      map[string]string
+}
+
+func (d *Desk) openIDScopeNames(ctx context.Context, c *connection) (*openIDScopes, error) {
+	res, scopes, err := c.mgmt.OpenIDResource(ctx, c.profile.TargetEnvironmentID)
 	if err != nil {
 		return nil, err
 	}
@@ -214,13 +302,22 @@ func (d *Desk) grantedOpenIDScopes(ctx context.Context, c *connection, appID str
 	for _, s := range scopes {
 		names[s.ID] = s.Name
 	}
+	return &openIDScopes{resourceID: res.ID, names: names}, nil
+}
+
+// granted returns the names of the OpenID Connect scopes granted to the app, sorted.
+func (o *openIDScopes) granted(ctx context.Context, c *connection, appID string) ([]string, error) {
+	grants, err := c.mgmt.ListGrants(ctx, c.profile.TargetEnvironmentID, appID)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
 	for _, g := range grants {
-		if g.ResourceID != res.ID {
+		if g.ResourceID != o.resourceID {
 			continue
 		}
 		for _, id := range g.ScopeIDs {
-			if n, ok := names[id]; ok && !slices.Contains(out, n) {
+			if n, ok := o.names[id]; ok && !slices.Contains(out, n) {
 				out = append(out, n)
 			}
 		}

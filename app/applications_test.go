@@ -233,3 +233,80 @@ func TestDemoPasswordMeetsStandardPolicy(t *testing.T) {
 		}
 	}
 }
+
+// The seed app with REFRESH_TOKEN and offline_access granted: a sign-in must ask for
+// offline_access by default, or PingOne issues no refresh token.
+func TestSignInScopesOfTheSeedApp(t *testing.T) {
+	d, _ := newDesk(t)
+	ctx := testCtx(t)
+	create := func(name string, grantTypes []string, scopes ...string) string {
+		t.Helper()
+		r := d.NewApplicationRequest()
+		r.Name, r.GrantTypes = name, grantTypes
+		a, err := d.CreateApplication(ctx, r, scopes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.ID
+	}
+	cases := []struct {
+		name     string
+		id       string
+		granted  []string
+		refresh  bool
+		defaults []string
+	}{
+		{"refreshable", create("Refreshable", []string{"AUTHORIZATION_CODE", "REFRESH_TOKEN"}, "profile", "email", "offline_access"),
+			[]string{"email", "offline_access", "profile"}, true, []string{"profile", "email", "offline_access"}},
+		{"offline_access without REFRESH_TOKEN", create("No refresh", []string{"AUTHORIZATION_CODE"}, "profile", "offline_access"),
+			[]string{"offline_access", "profile"}, false, []string{"profile"}},
+		{"nothing granted", create("Bare", []string{"AUTHORIZATION_CODE"}), nil, false, nil},
+	}
+	for _, c := range cases {
+		got, err := d.SignInScopes(ctx, c.id)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if !slices.Equal(got.Granted, c.granted) || got.Refresh != c.refresh || !slices.Equal(got.Defaults(), c.defaults) {
+			t.Errorf("%s: granted %v refresh %v defaults %v; want %v %v %v", c.name, got.Granted, got.Refresh, got.Defaults(), c.granted, c.refresh, c.defaults)
+		}
+	}
+	if _, err := d.SignInScopes(ctx, "not-an-id"); err == nil {
+		t.Error("a malformed application ID was looked up")
+	}
+}
+
+// The Sign in screen's list reads every listed app's grants in one go.
+func TestSignInScopesOfTheList(t *testing.T) {
+	d, _ := newDesk(t)
+	ctx := testCtx(t)
+	r := d.NewApplicationRequest()
+	r.Name, r.GrantTypes = "Refreshable", []string{"AUTHORIZATION_CODE", "REFRESH_TOKEN"}
+	refreshable, err := d.CreateApplication(ctx, r, []string{"profile", "offline_access"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = d.NewApplicationRequest()
+	r.Name = "Plain"
+	plain, err := d.CreateApplication(ctx, r, []string{"email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := d.ListApplications(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.SignInScopesOf(ctx, list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc := got[refreshable.ID]; sc == nil || !sc.Refresh || !slices.Equal(sc.Defaults(), []string{"profile", "offline_access"}) {
+		t.Errorf("refreshable: %+v", sc)
+	}
+	if sc := got[plain.ID]; sc == nil || sc.Refresh || !slices.Equal(sc.Defaults(), []string{"email"}) {
+		t.Errorf("plain: %+v", sc)
+	}
+	if none, err := d.SignInScopesOf(ctx, nil); err != nil || len(none) != 0 {
+		t.Errorf("no apps: %v, %v", none, err)
+	}
+}

@@ -11,7 +11,9 @@
 //		fyne.Do(func() { show(report, err) })
 //	}()
 //
-// The only callbacks are progress events of a sign-in, which run on the sign-in's
-// goroutines and must be wrapped in fyne.Do as well. Data flows one way: views → app →
+// The callbacks are the progress events of a sign-in, which run on the sign-in's
+// goroutines, and Desk.OnSessionChange's session events (signed in, refreshed, userinfo,
+// signed out, dropped), which run on the goroutine that changed the session; both must be
+// wrapped in fyne.Do as well. Data flows one way: views → app →
 // pingone.
 package app

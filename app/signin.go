@@ -77,6 +77,12 @@ type Session struct {
 	// identity is the sign-in's verified ID token. Every refreshed ID token is compared
 	// with it (OIDC Core §12.2), never with a refreshed one that may not have verified.
 	identity *token.Decoded
+	// userInfo is the last userinfo answer for this session, already checked to be about
+	// Subject; DisplayName falls back on it.
+	userInfo map[string]any
+	// signIn numbers the sign-in that made this session; a refresh or userinfo keeps it,
+	// so "is this still the same session" does not depend on the pointer.
+	signIn uint64
 }
 
 func (s *Session) String() string {
@@ -106,6 +112,9 @@ type signinState struct {
 	reuseKey string
 	pending  *pendingChange
 	keys     map[string]*token.KeySet // by jwks_uri, for pasted tokens
+	seq      uint64                   // numbers session changes (SessionEvent.Seq)
+
+	listeners sessionListeners
 }
 
 type pendingChange struct {
@@ -245,12 +254,15 @@ func (d *Desk) keepSession(gen uint64, client *signin.Client, meta sessionMeta, 
 		client.Close()
 		return nil, signin.ErrSuperseded
 	}
-	old := s.client
+	old, ended := s.client, s.session
+	sess.signIn = gen
 	s.session, s.client = sess, client
+	seq := d.nextSeqLocked()
 	s.mu.Unlock()
 	if old != nil && old != client {
 		old.Close()
 	}
+	d.publish(SessionEvent{Seq: seq, Kind: SessionSignedIn, Session: sess, Ended: ended, At: sess.SignedInAt})
 	return sess, nil
 }
 
@@ -319,15 +331,27 @@ func (d *Desk) CurrentSession() *Session {
 	return s.session
 }
 
+// dropSession forgets the session without revoking anything (another connection became
+// active, or the Desk closes). Listeners hear of it, except when the Desk is closing.
 func (d *Desk) dropSession() {
+	d.mu.Lock()
+	closing := d.closed
+	d.mu.Unlock()
 	s := &d.signin
 	s.mu.Lock()
-	client := s.client
+	client, ended := s.client, s.session
 	s.session, s.client = nil, nil
 	d.closePendingLocked()
+	var seq uint64
+	if ended != nil {
+		seq = d.nextSeqLocked()
+	}
 	s.mu.Unlock()
 	if client != nil {
 		client.Close()
+	}
+	if ended != nil && !closing {
+		d.publish(SessionEvent{Seq: seq, Kind: SessionDropped, Ended: ended})
 	}
 }
 
@@ -370,32 +394,56 @@ func (d *Desk) Refresh(ctx context.Context) (*Session, error) {
 		}
 		return nil, err
 	}
-	next := *sess
+	s := &d.signin
+	s.mu.Lock()
+	cur := s.session
+	if cur == nil || cur.signIn != sess.signIn {
+		s.mu.Unlock()
+		return nil, ErrNoSession // signed out or replaced while refreshing
+	}
+	next := *cur // keeps what userinfo added meanwhile
 	next.Tokens = r.Tokens
 	if r.Tokens.IDToken == "" {
 		// No new ID token: the current one and its checklist still describe the session.
-		next.Tokens.IDToken = sess.Tokens.IDToken
+		next.Tokens.IDToken = cur.Tokens.IDToken
 	} else {
 		next.IDToken, next.IDTokenErr = r.IDToken, r.IDTokenErr
 	}
-	s := &d.signin
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.session != sess {
-		return nil, ErrNoSession // signed out or replaced while refreshing
-	}
 	s.session = &next
+	seq := d.nextSeqLocked()
+	s.mu.Unlock()
+	d.publish(SessionEvent{Seq: seq, Kind: SessionRefreshed, Session: &next})
 	return &next, nil
 }
 
 // UserInfo calls the userinfo endpoint with the session's access token; the answer must
 // be about the ID token's subject (OIDC Core §5.3.2).
+//
+// The answer is kept with the session (DisplayName uses it when the ID token names no
+// one) and listeners hear of it as SessionUserInfo.
 func (d *Desk) UserInfo(ctx context.Context) (map[string]any, error) {
 	sess, client, err := d.current()
 	if err != nil {
 		return nil, err
 	}
-	return client.UserInfo(ctx, sess.Tokens.AccessToken, sess.Subject)
+	claims, err := client.UserInfo(ctx, sess.Tokens.AccessToken, sess.Subject)
+	if err != nil {
+		return nil, err
+	}
+	s := &d.signin
+	s.mu.Lock()
+	cur := s.session
+	if cur == nil || cur.signIn != sess.signIn {
+		s.mu.Unlock()
+		return claims, nil // signed out meanwhile: the answer is shown, not kept
+	}
+	next := *cur
+	next.userInfo = claims
+	s.session = &next
+	seq := d.nextSeqLocked()
+	s.mu.Unlock()
+	d.publish(SessionEvent{Seq: seq, Kind: SessionUserInfo, Session: &next})
+	return claims, nil
 }
 
 // Introspect asks PingOne about the session's access token (RFC 7662).
@@ -417,23 +465,40 @@ func (d *Desk) SignOut(ctx context.Context) (signOffURL string, err error) {
 		return "", err
 	}
 	var errs []error
-	if sess.Tokens.RefreshToken != "" {
-		errs = append(errs, client.Revoke(ctx, sess.Tokens.RefreshToken, "refresh_token"))
+	var revoked []string
+	revoke := func(tok, hint, name string) {
+		if tok == "" {
+			return
+		}
+		if err := client.Revoke(ctx, tok, hint); err != nil {
+			errs = append(errs, err)
+		} else {
+			revoked = append(revoked, name)
+		}
 	}
-	if sess.Tokens.AccessToken != "" {
-		errs = append(errs, client.Revoke(ctx, sess.Tokens.AccessToken, "access_token"))
-	}
+	// The refresh token first: revoking it may revoke the access tokens of its grant too
+	// (RFC 7009 §2.1), and it is the one that would outlive the sign-out.
+	revoke(sess.Tokens.RefreshToken, "refresh_token", "refresh token")
+	revoke(sess.Tokens.AccessToken, "access_token", "access token")
 	signOffURL, urlErr := client.SignOffURL(ctx, sess.Tokens.IDToken, "", "")
 	errs = append(errs, urlErr)
+	err = errors.Join(errs...)
 
 	s := &d.signin
 	s.mu.Lock()
-	if s.session == sess {
+	cur := s.session
+	ended := cur != nil && cur.signIn == sess.signIn
+	var seq uint64
+	if ended {
 		s.session, s.client = nil, nil
+		seq = d.nextSeqLocked()
 	}
 	s.mu.Unlock()
 	client.Close()
-	return signOffURL, errors.Join(errs...)
+	if ended {
+		d.publish(SessionEvent{Seq: seq, Kind: SessionSignedOut, Ended: cur, Revoked: revoked, Err: err})
+	}
+	return signOffURL, err
 }
 
 func withOpenID(scopes []string) []string {

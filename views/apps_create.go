@@ -55,6 +55,7 @@ func (s *ApplicationsScreen) startCreate() *Task {
 	f.createButton.Disable()
 	f.clearFieldErrors()
 	f.problem.clear()
+	s.result.show(nil) // the last create's "Created …" is not the outcome of this one
 	req, scopes, filter, gen := f.request(), f.selectedScopes(), s.list.filter.Text, s.gen
 	transcript := s.desk.Transcript()
 	return Run(context.Background(), s.sh.progress(), func(ctx context.Context) (createResult, error) {

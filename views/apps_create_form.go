@@ -73,7 +73,7 @@ func newAppsCreateForm(redirect string, newSeed func() pingone.ApplicationReques
 	f.appType = widget.NewSelect(appTypeOptions, func(string) { f.touched(appFieldType) })
 	f.grantTypes = widget.NewCheckGroup(grantTypeOptions, func([]string) { f.grantsChanged() })
 	f.responseTypes = widget.NewCheckGroup(responseTypeOptions, func([]string) { f.touched(appFieldResponseTypes) })
-	f.responseTypes.Horizontal = true
+	f.responseTypes.Horizontal = false // CODE, TOKEN, ID_TOKEN side by side would set the form's width
 	f.redirects = widget.NewMultiLineEntry()
 	f.redirects.SetMinRowsVisible(2)
 	f.redirects.OnChanged = func(string) { f.touched(appFieldRedirectURIs) }

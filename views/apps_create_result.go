@@ -57,7 +57,7 @@ func newAppsCreateResult(copyText func(string), signInWith func(clientID, name s
 	r.signIn.Importance = widget.HighImportance
 	r.box = container.NewVBox(
 		r.title,
-		widget.NewLabelWithStyle("Client ID (public, not a secret: your app sends it with every sign-in)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		wrapped(widget.NewLabelWithStyle("Client ID (public, not a secret: your app sends it with every sign-in)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
 		container.NewBorder(nil, nil, nil, r.copyID, r.clientID),
 		r.note,
 		r.grantProblem.object,
@@ -106,4 +106,10 @@ func (r *appsCreateResult) showGrantError(err error) {
 	} else if err != nil {
 		r.grantProblem.show("", err, "")
 	}
+}
+
+// wrapped makes l wrap at word boundaries, so its text never sets the screen's width.
+func wrapped(l *widget.Label) *widget.Label {
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }

@@ -55,6 +55,7 @@ type connForm struct {
 	notice       *widget.Label
 	remedy       *widget.Label
 	sourceTask   *Task // reads where the shown profile's secret is kept
+	filling      bool  // fill is putting a profile in the form: not an edit
 }
 
 // newConnForm builds the form. onSave, onDelete and onRunOnly are its buttons.
@@ -84,6 +85,10 @@ func newConnForm(relayout, onSave, onDelete, onRunOnly func()) *connForm {
 	f.tag = widget.NewRadioGroup([]string{tagTestLabel, tagProductionLabel}, nil)
 	f.tag.Horizontal = true
 	f.tag.Required = true
+	for _, e := range []*widget.Entry{f.name, f.authBase, f.domain, f.apiBase, f.adminEnv, f.workerID, f.secret, f.targetEnv} {
+		e.OnChanged = func(string) { f.edited() }
+	}
+	f.tag.OnChanged = func(string) { f.edited() }
 
 	rows := []fyne.CanvasObject{}
 	add := func(label string, input fyne.CanvasObject, field, help string, extra ...fyne.CanvasObject) []fyne.CanvasObject {
@@ -166,6 +171,7 @@ func regionFromLabel(label string) pingone.Region {
 }
 
 func (f *connForm) regionChanged(label string) {
+	f.edited()
 	for _, o := range f.customRows {
 		if label == otherHost {
 			o.Show()
@@ -186,6 +192,8 @@ func (f *connForm) regionChanged(label string) {
 // fill shows p in the form. The secret entry always starts empty: a saved secret is
 // never read back into a widget.
 func (f *connForm) fill(p app.Profile) {
+	f.filling = true
+	defer func() { f.filling = false }()
 	if f.sourceTask != nil {
 		f.sourceTask.Cancel()
 		f.sourceTask = nil
@@ -220,6 +228,18 @@ func (f *connForm) fill(p app.Profile) {
 	}
 	f.runOnly.Hide()
 	f.clearMessages()
+}
+
+// edited takes a success message ("Saved …") away once the user changes the form: it
+// described what was saved, which is no longer what the form shows. Error messages stay
+// until the next save or test, under the fields they are about.
+func (f *connForm) edited() {
+	if f.filling || f.notice == nil || !f.notice.Visible() || f.notice.Importance != widget.SuccessImportance {
+		return
+	}
+	setShown(f.notice, "")
+	setShown(f.remedy, "")
+	f.relayout()
 }
 
 func (f *connForm) clearMessages() {

@@ -49,6 +49,9 @@ func newDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, to
 		Applications: &apps,
 		SignIn:       &signIn,
 	})
+	// A sign-out or a connection change takes the session's tokens off the Tokens screen
+	// (its Close stops following).
+	dw.Tokens.FollowSession(desk)
 
 	sh.ConnectionChanged = func() {
 		dw.SetConnection(ConnectionFromProfile(desk.ActiveProfile()))

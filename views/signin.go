@@ -23,9 +23,14 @@ const (
 	msgPickApp      = "Pick an application first — create one on the Applications screen"
 	msgCancelled    = "Cancelled."
 	msgVerifierMask = "•••• (hidden until the code is redeemed)"
-	msgNoAttempt    = "—"
-	msgBrowserError = "The browser could not be opened; copy the URL into a browser."
-	msgSandboxUser  = "Prefilled with the demo user of the offline sandbox."
+	// msgVerifierUnused masks the verifier of an attempt that ended without redeeming a
+	// code (a busy port, a wrong password, a cancel). A verifier is only safe to show once
+	// its code was redeemed: a code of this attempt may still sit in a browser's history,
+	// and with it the verifier is all it takes to get tokens (RFC 7636 §1).
+	msgVerifierUnused = "•••• (hidden: no code was redeemed with it)"
+	msgNoAttempt      = "—"
+	msgBrowserError   = "The browser could not be opened; copy the URL into a browser."
+	msgSandboxUser    = "Prefilled with the demo user of the offline sandbox."
 )
 
 // SignInScreen runs one sign-in at a time (authorization code + PKCE, in the browser or
@@ -87,12 +92,23 @@ type SignInScreen struct {
 	changeMsg                 *widget.Label
 	changePending             bool
 
-	// Session actions.
+	// Session actions. The block renders from the desk's session events (app.SessionEvent),
+	// so a sign-out or a refresh shows here the moment it happens.
 	sessionLabel                     *widget.Label
+	sessionSub                       *widget.Label // the session's sub, in small type under the name
 	refreshBtn, userInfoBtn, signOut *widget.Button
 	sessionMsg                       *widget.Label
 	userInfo                         *widget.Label
 	sessionBusy                      bool
+	sessionSeq                       uint64 // the last session event put on screen
+	unfollow                         func() // stops the session events
+	// headline: the status line shows the session (sessionHeadline) rather than an
+	// attempt's progress or failure, so it follows the session.
+	headline bool
+	// outcomeRow is the index in steps of the attempt's last row ("Done: …" or "Failed: …");
+	// outcomeLive says it names the current session and follows it.
+	outcomeRow  int
+	outcomeLive bool
 
 	// This attempt's steps.
 	steps       []signInStep
@@ -106,9 +122,12 @@ type SignInScreen struct {
 	browserErr  bool // the current attempt could not open the browser
 	bottom      *container.AppTabs
 
-	// This attempt's PKCE values.
+	// This attempt's PKCE values. The verifier is shown in full only once the attempt has
+	// ended with its code redeemed (RFC 7636 §4.5: the verifier is what makes a code
+	// redeemable, so it is secret while a code may still be redeemed with it).
 	pkce                                       *signin.AttemptSecrets
-	spent                                      bool // the code was redeemed (or the attempt ended): the verifier is no longer secret
+	redeemed                                   bool // the token endpoint accepted this attempt's code
+	ended                                      bool // the attempt is over (done, failed or cancelled)
 	verifierLabel, challengeLabel, methodLabel *widget.Label
 	stateLabel, nonceLabel                     *widget.Label
 
@@ -135,8 +154,9 @@ type signInStep struct {
 
 // NewSignInScreen builds the Sign in screen.
 func NewSignInScreen(desk *app.Desk, sh *Shell) *SignInScreen {
-	s := &SignInScreen{desk: desk, sh: sh, selected: -1}
+	s := &SignInScreen{desk: desk, sh: sh, selected: -1, outcomeRow: -1}
 	s.buildForm()
+	s.sessionSub = subjectLabel()
 	s.buildSteps()
 	s.buildPKCE()
 
@@ -152,6 +172,9 @@ func NewSignInScreen(desk *app.Desk, sh *Shell) *SignInScreen {
 	s.resetAttempt()
 	s.setIdle()
 	s.updateSession()
+	s.unfollow = desk.OnSessionChange(func(ev app.SessionEvent) {
+		onUI(func() { s.sessionChanged(ev) })
+	})
 	return s
 }
 
@@ -162,8 +185,10 @@ func (s *SignInScreen) Screen() Screen {
 		Icon:    theme.LoginIcon(),
 		Content: s.content,
 		OnShow: func() {
-			s.loadApps()
+			// The session first: loadApps starts a task whose result lands on another
+			// goroutine in the test driver, and the two must not lay out text at once.
 			s.updateSession()
+			s.loadApps()
 		},
 		// No Focus: OnShow starts the app list in the background, and the window focuses
 		// right after OnShow, which the single-goroutine-free test driver reports as a
@@ -228,8 +253,13 @@ func (s *SignInScreen) UseApp(clientID, name string) {
 	s.appMsg.Hide()
 }
 
-// Close cancels a running sign-in and any background task.
+// Close cancels a running sign-in and any background task, and stops following the
+// session.
 func (s *SignInScreen) Close() {
+	if s.unfollow != nil {
+		s.unfollow()
+		s.unfollow = nil
+	}
 	s.stopCountdown()
 	if s.running || s.changePending {
 		s.Cancel()
@@ -261,6 +291,7 @@ func (s *SignInScreen) setIdle() {
 }
 
 func (s *SignInScreen) setStatus(title, remedy, detail string, imp widget.Importance) {
+	s.headline = false
 	if detail == title {
 		detail = ""
 	}
@@ -279,8 +310,9 @@ func (s *SignInScreen) resetAttempt() {
 	s.stepList.UnselectAll()
 	s.stepList.Refresh()
 	s.showStep(-1)
-	s.pkce, s.spent = nil, false
+	s.pkce, s.redeemed, s.ended = nil, false, false
 	s.renderPKCE()
+	s.outcomeRow, s.outcomeLive = -1, false
 	s.authURL = ""
 	s.urlLabel.SetText("")
 	s.urlBox.Hide()

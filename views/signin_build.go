@@ -17,6 +17,7 @@ func (s *SignInScreen) buildForm() {
 			if s.clientID.Text != appClientID(s.apps[i]) {
 				s.clientID.SetText(appClientID(s.apps[i]))
 			}
+			s.appPicked(appClientID(s.apps[i]))
 		}
 	})
 	s.appSelect.PlaceHolder = "Pick an application"
@@ -43,7 +44,7 @@ func (s *SignInScreen) buildForm() {
 	s.scopeEmail = widget.NewCheck("email", nil)
 	s.scopeEmail.SetChecked(true)
 	s.scopeOffline = widget.NewCheck("offline_access", nil)
-	s.promptLogin = widget.NewCheck("prompt=login (show the sign-on page even with a live session)", nil)
+	s.promptLogin = widget.NewCheck("prompt=login", nil)
 
 	s.mode = widget.NewRadioGroup([]string{modeBrowserLabel, modeInAppLabel}, func(string) { s.modeChanged() })
 	s.mode.Required = true
@@ -78,6 +79,11 @@ func (s *SignInScreen) buildForm() {
 	s.detail.Wrapping = fyne.TextWrapWord
 	s.detail.Importance = widget.LowImportance
 	s.detail.TextStyle = fyne.TextStyle{Italic: true}
+	// Empty until an attempt says something: three empty lines under Sign in would take
+	// the room of the form's last rows.
+	s.status.Hide()
+	s.remedy.Hide()
+	s.detail.Hide()
 	s.buildWait()
 
 	s.urlLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
@@ -126,7 +132,7 @@ func (s *SignInScreen) buildForm() {
 
 // formObject is the left pane: the form scrolls, while Start/Cancel, the outcome, the
 // authorize URL and the password-change step stay pinned below it, so they are in view
-// at 1180x780 without scrolling.
+// without scrolling down to them.
 func (s *SignInScreen) formObject() fyne.CanvasObject {
 	reload := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), s.loadApps)
 	reload.Importance = widget.LowImportance
@@ -143,11 +149,11 @@ func (s *SignInScreen) formObject() fyne.CanvasObject {
 		s.modeHelp,
 		s.credsBox,
 		sectionTitle("Scopes"),
-		container.NewHBox(s.scopeOpenID, s.scopeProfile, s.scopeEmail, s.scopeOffline),
-		s.promptLogin,
+		s.scopesObject(),
 		widget.NewSeparator(),
 		sectionTitle("Session"),
 		s.sessionLabel,
+		s.sessionSub,
 		container.NewHBox(s.refreshBtn, s.userInfoBtn, s.signOut),
 		s.sessionMsg,
 		s.userInfo,

@@ -48,15 +48,36 @@ func (s *SignInScreen) loadApps() {
 		}
 	}
 	setShown(s.appsNote, "Loading the applications…")
+	// The applications' grants come with the list, so a pick ticks its scopes at once, and
+	// the picked one's are ticked by the time the list is shown.
+	wanted := s.pickedClientID()
+	type listed struct {
+		apps   []pingone.Application
+		scopes map[string]*app.SignInScopes
+	}
 	s.appsTask = Run(context.Background(), s.sh.progress(),
-		func(ctx context.Context) ([]pingone.Application, error) { return s.desk.ListApplications(ctx, "") },
-		func(apps []pingone.Application, err error) {
+		func(ctx context.Context) (listed, error) {
+			apps, err := s.desk.ListApplications(ctx, "")
+			if err != nil {
+				return listed{}, err
+			}
+			// Without the grants the boxes keep their ticks, and a pick looks its app up.
+			scopes, _ := s.desk.SignInScopesOf(ctx, scopesToRead(apps, wanted))
+			return listed{apps: apps, scopes: scopes}, nil
+		},
+		func(l listed, err error) {
+			apps := l.apps
 			if err != nil {
 				p := app.Explain(err)
 				setShown(s.appsNote, "Could not list the applications: "+p.Title+" You can still type a client ID.")
 				return
 			}
+			panel := s.scopesPanel()
+			panel.learnScopes(apps, l.scopes)
 			picked := strings.TrimSpace(s.clientID.Text)
+			if sc := panel.known[picked]; sc != nil && picked != panel.applied {
+				s.applyScopes(picked, sc)
+			}
 			// Keep an app picked through UseApp that the list does not show (yet).
 			if picked != "" && !containsApp(apps, picked) && s.appIndex(picked) >= 0 {
 				apps = append([]pingone.Application{s.apps[s.appIndex(picked)]}, apps...)

@@ -33,6 +33,7 @@ func (s *SignInScreen) Start(m app.SignInMode) *Task {
 	}
 	n := s.attempt.Add(1)
 	s.resetAttempt()
+	s.clearSessionMessages() // a new attempt: what the last action said is no longer news
 	s.setRunning()
 	s.setStatus("Signing in…", "", "", widget.MediumImportance)
 	if m == app.SignInBrowser {
@@ -65,6 +66,10 @@ func (s *SignInScreen) Cancel() {
 	s.setIdle()
 	s.hideChange()
 	s.urlBox.Hide()
+	if s.pkce != nil {
+		s.ended = true
+		s.renderPKCE()
+	}
 	s.addNote(msgCancelled, "", widget.WarningImportance)
 	s.setStatus(msgCancelled, "", "", widget.WarningImportance)
 }
@@ -94,7 +99,7 @@ func (s *SignInScreen) showEvent(ev signin.Event) {
 	case signin.EventPKCE:
 		if ev.PKCE != nil {
 			v := *ev.PKCE
-			s.pkce, s.spent = &v, false
+			s.pkce, s.redeemed, s.ended = &v, false, false
 			s.renderPKCE()
 			s.addNote("Fresh code_verifier, state and nonce for this attempt", "", widget.LowImportance)
 		}
@@ -120,6 +125,11 @@ func (s *SignInScreen) showEvent(ev signin.Event) {
 	case signin.EventResponse:
 		if ev.Exchange != nil {
 			ex := *ev.Exchange
+			if ex.Step == "token" && ex.Status >= 200 && ex.Status < 300 {
+				// PingOne redeemed the code (RFC 6749 §4.1.3): it can never be redeemed
+				// again, so the verifier may be shown once the attempt is over.
+				s.redeemed = true
+			}
 			s.steps = append(s.steps, signInStep{ex: &ex, at: ev.Time})
 			s.stepsChanged()
 		}
@@ -134,13 +144,35 @@ func (s *SignInScreen) showEvent(ev signin.Event) {
 		}
 		s.addNote(text, fmt.Sprintf("%3d", ev.Status), imp)
 	case signin.EventDone:
-		s.spent = true
+		s.redeemed, s.ended = true, true
 		s.renderPKCE()
-		s.addNote("Done: "+ev.Message, "OK", widget.SuccessImportance)
+		// The session's own words replace this once the sign-in has returned it.
+		s.outcomeRow = len(s.steps)
+		s.addNote("Done: tokens received and verified", "OK", widget.SuccessImportance)
 	case signin.EventFailed:
-		s.spent = true
+		s.ended = true
 		s.renderPKCE()
+		// The sign-in's own error replaces this once it has returned (finished): the
+		// attempt may have been closed for a reason the engine reports as cancelled.
+		s.outcomeRow = len(s.steps)
 		s.addNote("Failed: "+app.Explain(ev.Err).Title, "ERR", widget.DangerImportance)
+	}
+}
+
+// setOutcomeRow rewrites the attempt's last row, so the steps end with the same words as
+// the status line.
+func (s *SignInScreen) setOutcomeRow(text, status string, imp widget.Importance) {
+	if s.outcomeRow < 0 || s.outcomeRow >= len(s.steps) {
+		return
+	}
+	st := &s.steps[s.outcomeRow]
+	if st.text == text && st.status == status && st.imp == imp {
+		return
+	}
+	st.text, st.status, st.imp = text, status, imp
+	s.stepList.RefreshItem(s.outcomeRow)
+	if s.selected == s.outcomeRow {
+		s.stepSummary.SetText(text)
 	}
 }
 
@@ -152,8 +184,8 @@ func (s *SignInScreen) finished(sess *app.Session, err error) {
 		s.hideChange()
 		s.urlBox.Hide()
 		s.clearPassword() // it did its job; it must not linger in the form
-		s.setStatus(fmt.Sprintf("Signed in as %s · ID token verified", sess.Subject), "", "", widget.SuccessImportance)
-		s.updateSession()
+		s.headline, s.outcomeLive = true, true
+		s.updateSession() // the status line and the last step now follow the session
 		s.sh.showSession(sess)
 		return
 	}
@@ -186,6 +218,7 @@ func (s *SignInScreen) finished(sess *app.Session, err error) {
 		remedy += " Or copy the authorize URL below into a browser."
 	}
 	s.setStatus(p.Title, remedy, p.Detail(), imp)
+	s.setOutcomeRow("Failed: "+p.Title, "ERR", widget.DangerImportance)
 	var rue *app.RedirectUnusableError
 	if errors.As(err, &rue) && rue.Fixable() {
 		s.offerFix(rue.AppID)

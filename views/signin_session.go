@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
-	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/pkcedesk/pkcedesk/app"
@@ -95,14 +95,24 @@ func rejectionText(e *signin.PasswordRejectedError) string {
 
 // --- session actions ----------------------------------------------------------
 
-func (s *SignInScreen) updateSession() {
-	sess := s.desk.CurrentSession()
-	if sess == nil {
-		s.sessionLabel.SetText("Nobody is signed in.")
-	} else {
-		s.sessionLabel.SetText(fmt.Sprintf("Signed in as %s (%s sign-in, client %s) since %s.",
-			sess.Subject, sess.Mode, shortID(sess.ClientID), sess.SignedInAt.Local().Format("15:04:05")))
-	}
+// subjectLabel is the small line under the signed-in user's name that gives the subject.
+func subjectLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.SizeName = theme.SizeNameCaptionText
+	l.Importance = widget.LowImportance
+	l.Truncation = fyne.TextTruncateEllipsis
+	l.Selectable = true
+	l.Hide()
+	return l
+}
+
+// updateSession renders the session block, the session buttons, the status line (when it
+// shows the session) and the attempt's last row from the desk's current session.
+func (s *SignInScreen) updateSession() { s.renderSession(s.desk.CurrentSession()) }
+
+func (s *SignInScreen) renderSession(sess *app.Session) {
+	s.sessionLabel.SetText(sessionDetails(sess))
+	setShown(s.sessionSub, subjectText(sess))
 	for _, b := range []*widget.Button{s.refreshBtn, s.userInfoBtn, s.signOut} {
 		if sess != nil && !s.sessionBusy {
 			b.Enable()
@@ -110,17 +120,76 @@ func (s *SignInScreen) updateSession() {
 			b.Disable()
 		}
 	}
+	if s.headline {
+		if sess == nil {
+			s.setStatus("", "", "", widget.MediumImportance) // the session it named has ended
+		} else {
+			text, imp := sessionHeadline(sess)
+			s.setStatus(text, "", "", imp)
+			s.headline = true
+		}
+	}
+	if s.outcomeLive && sess != nil {
+		text, imp := sessionHeadline(sess)
+		s.setOutcomeRow("Done: "+text, "OK", imp)
+	}
 }
 
-// runSession runs one session action in the background, one at a time.
+// sessionChanged puts one session event on screen (UI goroutine). Events come from the
+// goroutines that made the changes; an older one arriving late is dropped.
+func (s *SignInScreen) sessionChanged(ev app.SessionEvent) {
+	if ev.Seq <= s.sessionSeq {
+		return
+	}
+	s.sessionSeq = ev.Seq
+	switch ev.Kind {
+	case app.SessionSignedIn, app.SessionDropped:
+		s.clearSessionMessages() // they were about the session that just ended
+	case app.SessionRefreshed:
+		s.userInfo.SetText("")
+		s.sessionMsg.Importance = widget.SuccessImportance
+		setShown(s.sessionMsg, refreshedText(ev))
+	case app.SessionSignedOut:
+		text, imp := signedOutText(ev)
+		s.userInfo.SetText("")
+		s.sessionMsg.Importance = imp
+		setShown(s.sessionMsg, text)
+		if s.outcomeLive {
+			s.outcomeLive = false
+			s.setOutcomeRow(text, "·", widget.MediumImportance)
+		}
+	}
+	if ev.Session == nil {
+		s.outcomeLive = false
+	}
+	s.renderSession(ev.Session)
+}
+
+// clearSessionMessages removes what the last session action said, and the userinfo it
+// fetched.
+func (s *SignInScreen) clearSessionMessages() {
+	s.sessionMsg.Importance = widget.MediumImportance
+	setShown(s.sessionMsg, "")
+	s.userInfo.SetText("")
+}
+
+// runSession runs one session action in the background, one at a time. Starting it
+// clears what the previous action said, and a failed sign-in's message on the status line:
+// the user has moved on.
 func runSession[T any](s *SignInScreen, busy string, work func(context.Context) (T, error), done func(T, error)) {
 	if s.sessionBusy {
 		return
 	}
 	s.sessionBusy = true
+	if !s.running && !s.changePending && !s.headline {
+		s.hideFix()
+		s.setStatus("", "", "", widget.MediumImportance)
+		s.headline = true // back to showing the session
+	}
 	s.updateSession()
+	s.clearSessionMessages()
 	s.sessionMsg.Importance = widget.MediumImportance
-	s.sessionMsg.SetText(busy)
+	setShown(s.sessionMsg, busy)
 	s.task = Run(context.Background(), s.sh.progress(), work, func(v T, err error) {
 		s.sessionBusy = false
 		done(v, err)
@@ -135,7 +204,7 @@ func (s *SignInScreen) sessionProblem(prefix string, err error) {
 		text += " " + p.Remedy
 	}
 	s.sessionMsg.Importance = widget.DangerImportance
-	s.sessionMsg.SetText(text)
+	setShown(s.sessionMsg, text)
 }
 
 func (s *SignInScreen) refresh() {
@@ -144,8 +213,7 @@ func (s *SignInScreen) refresh() {
 			s.sessionProblem("", err)
 			return
 		}
-		s.sessionMsg.Importance = widget.SuccessImportance
-		s.sessionMsg.SetText("Tokens refreshed at " + time.Now().Format("15:04:05") + "; PingOne rotated the refresh token.")
+		// The SessionRefreshed event has put the outcome on screen already.
 		s.sh.showSession(next)
 	})
 }
@@ -163,37 +231,29 @@ func (s *SignInScreen) loadUserInfo() {
 			return
 		}
 		s.sessionMsg.Importance = widget.SuccessImportance
-		s.sessionMsg.SetText("UserInfo claims (the subject matches the ID token):")
+		setShown(s.sessionMsg, "UserInfo claims (the subject matches the ID token):")
 		s.userInfo.SetText(string(out))
 	})
 }
 
 func (s *SignInScreen) doSignOut() {
-	sess := s.desk.CurrentSession()
-	if sess == nil {
+	if s.desk.CurrentSession() == nil {
 		return
-	}
-	revoked := "the access token"
-	if sess.Tokens.RefreshToken != "" {
-		revoked = "the refresh and access tokens"
 	}
 	runSession(s, "Signing out…", s.desk.SignOut, func(signOffURL string, err error) {
 		s.userInfo.SetText("")
 		s.clearPassword() // the session is gone; so is what was typed to start it
-		opened := ""
-		if signOffURL != "" && s.sh != nil && s.sh.OpenURL != nil {
-			if oerr := s.sh.OpenURL(signOffURL); oerr == nil {
-				opened = " PingOne's sign-off page was opened in the browser to end its session too."
-			} else {
-				opened = " The browser could not open PingOne's sign-off page."
-			}
-		}
-		if err != nil {
-			s.sessionProblem("Signed out here, but not everything went through: ", err)
-			s.sessionMsg.SetText(s.sessionMsg.Text + opened)
+		if errors.Is(err, app.ErrNoSession) {
+			s.sessionProblem("", err) // nothing was signed out
 			return
 		}
-		s.sessionMsg.Importance = widget.SuccessImportance
-		s.sessionMsg.SetText("Signed out: revoked " + revoked + "." + opened)
+		// The SessionSignedOut event has put the outcome on screen; add the sign-off page.
+		if signOffURL != "" && s.sh != nil && s.sh.OpenURL != nil {
+			opened := " PingOne's sign-off page was opened in the browser to end its session too."
+			if oerr := s.sh.OpenURL(signOffURL); oerr != nil {
+				opened = " The browser could not open PingOne's sign-off page."
+			}
+			setShown(s.sessionMsg, s.sessionMsg.Text+opened)
+		}
 	})
 }

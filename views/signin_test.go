@@ -214,7 +214,8 @@ func TestSignInInAppWithSandboxDemoUser(t *testing.T) {
 	if e.Win.Current() != ScreenTokens {
 		t.Fatalf("current screen = %d, want Tokens", e.Win.Current())
 	}
-	if want := "Signed in as " + sess.Subject + " · ID token verified"; s.status.Text != want {
+	// The user is named by the ID token's name claim (scope profile), not by the sub.
+	if want := "Signed in as Demo User · ID token verified"; s.status.Text != want {
 		t.Fatalf("status = %q, want %q", s.status.Text, want)
 	}
 	steps := httpSteps(s)

@@ -34,6 +34,7 @@ type Timeline struct {
 	selected  int // index into entries, -1 for none
 
 	list     *widget.List
+	toggle   *widget.Button // "HTTP timeline", with ▸ when collapsed and ▾ when open
 	count    *widget.Label
 	clear    *widget.Button
 	copyCurl *widget.Button
@@ -45,7 +46,13 @@ type Timeline struct {
 	empty    *widget.Label
 	tabs     *container.AppTabs
 
-	root fyne.CanvasObject
+	// collapsed leaves only the title line on screen; OnCollapse (optional) hears the
+	// user toggle it, so the window can give the room back and remember the choice.
+	collapsed  bool
+	OnCollapse func(collapsed bool)
+
+	panes fyne.CanvasObject // the list and the selected exchange, under the title line
+	root  fyne.CanvasObject
 }
 
 // NewTimeline returns an empty timeline that copies to a's clipboard.
@@ -86,16 +93,24 @@ func NewTimeline(a fyne.App) *Timeline {
 	t.empty.Wrapping = fyne.TextWrapWord
 	t.empty.Importance = widget.LowImportance
 
-	title := widget.NewLabelWithStyle("HTTP timeline", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	bar := container.NewBorder(nil, nil, container.NewHBox(title, t.count), t.clear)
+	t.toggle = widget.NewButtonWithIcon("HTTP timeline", theme.MenuDropDownIcon(), func() {
+		t.SetCollapsed(!t.collapsed)
+		if t.OnCollapse != nil {
+			t.OnCollapse(t.collapsed)
+		}
+	})
+	t.toggle.Importance = widget.LowImportance
+	t.toggle.Alignment = widget.ButtonAlignLeading
+	bar := container.NewBorder(nil, nil, container.NewHBox(t.toggle, t.count), t.clear)
 	listArea := container.NewStack(t.list, container.NewPadded(container.NewVBox(t.empty)))
 
 	actions := container.NewHBox(t.clipNote, t.copyCurl, t.copyResp)
 	detail := container.NewBorder(container.NewBorder(nil, nil, nil, actions, t.summary), nil, nil, nil, t.tabs)
 
-	split := container.NewHSplit(container.NewBorder(bar, nil, nil, nil, listArea), detail)
+	split := container.NewHSplit(listArea, detail)
 	split.SetOffset(0.5)
-	t.root = split
+	t.panes = split
+	t.root = container.NewBorder(bar, nil, nil, nil, split)
 	t.show(-1)
 	t.updateCount()
 	return t
@@ -128,6 +143,23 @@ func (t *Timeline) Clear() {
 	t.updateCount()
 	t.list.Refresh()
 }
+
+// SetCollapsed shows only the title line (true) or the whole timeline (false). It does
+// not call OnCollapse: that is for the user's toggles.
+func (t *Timeline) SetCollapsed(collapsed bool) {
+	t.collapsed = collapsed
+	if collapsed {
+		t.panes.Hide()
+		t.toggle.SetIcon(theme.MenuExpandIcon())
+	} else {
+		t.panes.Show()
+		t.toggle.SetIcon(theme.MenuDropDownIcon())
+	}
+	t.Refresh()
+}
+
+// Collapsed reports whether only the title line is shown.
+func (t *Timeline) Collapsed() bool { return t.collapsed }
 
 // Len is the number of rows.
 func (t *Timeline) Len() int { return len(t.entries) }

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/pkcedesk/pkcedesk/app"
 	"github.com/pkcedesk/pkcedesk/pingone/token"
 )
 
@@ -109,6 +110,13 @@ type TokensScreen struct {
 	tabs *container.AppTabs
 	body fyne.CanvasObject // tabs, hidden while there is nothing to show
 
+	// The session this screen follows (FollowSession).
+	followed   *app.Desk
+	unfollow   func()
+	sessionSeq uint64
+	signedOut  string                // the sign-out that cleared the session's tokens, in its words
+	ended      map[string]endedToken // tokens of signed-out sessions, by raw value
+
 	Object fyne.CanvasObject
 }
 
@@ -196,6 +204,7 @@ func (s *TokensScreen) Screen() Screen {
 // ID token (or the access token if there is no ID token). Call it on the UI goroutine.
 func (s *TokensScreen) Show(set TokenSet) {
 	s.set = set
+	s.signedOut = "" // new tokens (or none, for another connection): the sign-out is old news
 	s.views[SourceIDToken] = decodeView(set.IDToken, set.IDReport)
 	s.views[SourceAccessToken] = decodeView(set.AccessToken, set.AccessReport)
 	s.views[SourceRefreshToken] = decodeView(set.RefreshToken, nil)
@@ -244,8 +253,12 @@ func (s *TokensScreen) SelectSource(src TokenSource) {
 // Source is the token currently shown.
 func (s *TokensScreen) Source() TokenSource { return s.source }
 
-// Close stops the countdown ticker and any verification in flight.
+// Close stops the countdown ticker, any verification in flight and FollowSession.
 func (s *TokensScreen) Close() {
+	if s.unfollow != nil {
+		s.unfollow()
+		s.followed, s.unfollow = nil, nil
+	}
 	s.expiry.stop()
 	if s.verifyTask != nil {
 		s.verifyTask.Cancel()
@@ -305,6 +318,7 @@ func (s *TokensScreen) render() {
 		s.fillDetails(v)
 	}
 	s.expiry.set(v.decoded)
+	s.markEnded(v)
 	if v.raw == "" && s.source != SourcePasted {
 		s.summary.Hide()
 	} else {

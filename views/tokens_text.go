@@ -37,6 +37,9 @@ func (s *TokensScreen) flowText() string {
 }
 
 func (s *TokensScreen) emptyText() string {
+	if s.signedOut != "" && s.source != SourcePasted {
+		return s.signedOut + " Sign in again on the Sign in screen (Ctrl+3) for new tokens, or choose \"Paste a JWT\" to inspect any token."
+	}
 	switch s.source {
 	case SourcePasted:
 		return "Paste any JWT to read its header and claims. Decoding happens on this computer; nothing is sent anywhere."

@@ -73,7 +73,8 @@ func (s *TokensScreen) verifyPasted() {
 	s.verifyTask = Run(context.Background(), s.opts.Progress,
 		func(ctx context.Context) (*token.Report, error) { return s.opts.Verify(ctx, raw) },
 		func(r *token.Report, err error) {
-			s.verifyTask = nil
+			// s.verifyTask is left alone: it is only set on the UI goroutine that started
+			// the task, and cancelling a finished task does nothing.
 			cur := &s.views[SourcePasted]
 			if cur.raw != raw { // the paste changed meanwhile: this result is about another token
 				return

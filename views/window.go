@@ -71,9 +71,17 @@ type Window struct {
 
 	about       *widget.Button
 	aboutDialog dialog.Dialog
+	helpDialog  dialog.Dialog
 	versionOpt  string
 	current     int
 	unsubscribe func()
+
+	// body holds the screens above the timeline: a split with a draggable divider while
+	// the timeline is open, the screens alone over its title line while it is collapsed.
+	body         *fyne.Container
+	split        *container.Split
+	splitOffset  float64
+	timelineMenu *fyne.MenuItem
 }
 
 // Build lays out the main window with default options. main.go calls it.
@@ -109,7 +117,7 @@ func NewWindow(a fyne.App, w fyne.Window, opts Options) *Window {
 
 	items := make([]*container.TabItem, len(win.Screens))
 	for i, s := range win.Screens {
-		items[i] = container.NewTabItemWithIcon(s.Title, s.Icon, s.Content)
+		items[i] = container.NewTabItemWithIcon(s.Title, s.Icon, fitScreen(s.Content))
 	}
 	win.Nav = container.NewAppTabs(items...)
 	win.Nav.SetTabLocation(container.TabLocationLeading)
@@ -123,11 +131,14 @@ func NewWindow(a fyne.App, w fyne.Window, opts Options) *Window {
 		s.OnShow()
 	}
 
-	// The timeline sits under every screen: it is the app's "network tab".
-	body := container.NewVSplit(win.Nav, win.Timeline)
-	body.SetOffset(0.75)
+	// The timeline sits under every screen: it is the app's "network tab". It starts
+	// collapsed to its title line, unless the user left it open last time.
+	win.body = container.NewStack()
+	win.splitOffset = timelineSplitOffset
+	win.Timeline.OnCollapse = win.timelineToggled
+	win.SetTimelineCollapsed(win.timelinePref())
 	w.SetContent(container.NewBorder(
-		container.NewVBox(win.Header.Object, widget.NewSeparator()), nil, nil, nil, body))
+		container.NewVBox(win.Header.Object, widget.NewSeparator()), nil, nil, nil, win.body))
 
 	win.addShortcuts()
 	w.SetMainMenu(win.mainMenu())
@@ -135,7 +146,7 @@ func NewWindow(a fyne.App, w fyne.Window, opts Options) *Window {
 		win.Follow(opts.Transcript)
 	}
 	w.SetOnClosed(win.Close)
-	w.Resize(fyne.NewSize(1180, 780))
+	fitToScreen(a, w)
 	return win
 }
 
@@ -229,7 +240,18 @@ func (win *Window) addShortcuts() {
 			c.AddShortcut(sc, func(fyne.Shortcut) { win.Show(i) })
 		}
 	}
-	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF1}, func(fyne.Shortcut) { win.ShowAbout() })
+	c.AddShortcut(helpShortcut, func(fyne.Shortcut) { win.ShowHelp() })
+	c.AddShortcut(timelineShortcut, func(fyne.Shortcut) { win.ToggleTimeline() })
+	// F1 has no modifier, which Fyne's desktop driver never turns into a shortcut: the
+	// key reaches the focused widget, or the canvas when nothing has the focus.
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		switch {
+		case ev.Name == fyne.KeyF1:
+			win.ShowHelp()
+		case ev.Name == fyne.KeyEscape && win.helpDialog != nil:
+			win.helpDialog.Hide() // Fyne's dialogs do not close on Escape themselves
+		}
+	})
 	for i, s := range win.Screens {
 		for _, a := range s.Actions {
 			if a.Shortcut != nil {
@@ -260,13 +282,17 @@ func (win *Window) mainMenu() *fyne.MainMenu {
 			actionItems = append(actionItems, item)
 		}
 	}
+	help := fyne.NewMenuItem("Keyboard and how-to", win.ShowHelp)
+	help.Shortcut = helpShortcut
 	about := fyne.NewMenuItem("About PKCE Desk", win.ShowAbout)
-	about.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF1}
+	win.timelineMenu = fyne.NewMenuItem("HTTP timeline", win.ToggleTimeline)
+	win.timelineMenu.Shortcut = timelineShortcut
+	win.timelineMenu.Checked = !win.Timeline.Collapsed()
 	menus := []*fyne.Menu{fyne.NewMenu("Go", goItems...)}
 	if len(actionItems) > 0 {
 		menus = append(menus, fyne.NewMenu("Actions", actionItems...))
 	}
-	menus = append(menus, fyne.NewMenu("Help", about))
+	menus = append(menus, fyne.NewMenu("View", win.timelineMenu), fyne.NewMenu("Help", help, about))
 	return fyne.NewMainMenu(menus...)
 }
 
@@ -302,7 +328,7 @@ func (win *Window) ShowAbout() {
 	blurb := widget.NewLabelWithStyle(
 		"Create a PingOne native app, sign in with authorization code + PKCE (S256)\nand inspect the tokens. Secrets are never logged.",
 		fyne.TextAlignCenter, fyne.TextStyle{})
-	keys := widget.NewLabelWithStyle("Ctrl+1…4 switch screens · F1 shows this dialog", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	keys := widget.NewLabelWithStyle("Ctrl+1…4 switch screens · F1 shows the keyboard and a how-to", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	keys.Importance = widget.LowImportance
 
 	content := container.NewVBox(container.NewCenter(icon), name, version, blurb, keys)

@@ -142,7 +142,7 @@ func TestWindowCustomScreenReplacesPlaceholder(t *testing.T) {
 	content := widget.NewLabel("the real sign-in screen")
 	custom := &Screen{Title: "Sign in", Content: content}
 	win := newTestWindow(t, Options{SignIn: custom})
-	if win.Nav.Items[ScreenSignIn].Content != content {
+	if screenContent(win.Nav.Items[ScreenSignIn]) != content {
 		t.Fatal("the Sign in slot did not take the given screen")
 	}
 }

@@ -1,0 +1,185 @@
+package views
+
+import (
+	"math"
+	"os"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+)
+
+// The window's size. It opens at preferredWindowSize when the screen has room, else as
+// large as the screen allows, and never larger: a window wider or taller than the screen
+// hides its edges, with their labels and buttons. smallestScreen is the smallest screen
+// every screen of the app must fit, in Fyne's logical units: 1024x700 at scale 1, and
+// 1440x900 at FYNE_SCALE=1.5 (960x600).
+var (
+	preferredWindowSize = fyne.NewSize(1180, 780)
+	smallestScreen      = fyne.NewSize(960, 600)
+	// screenMargin is left free around the window for the window manager's title bar
+	// and the desktop's panels.
+	screenMargin = fyne.NewSize(24, 40)
+)
+
+// windowSizeFor is the size the window opens at on a screen of that logical size; a zero
+// screen (unknown) is taken to be the smallest supported one.
+func windowSizeFor(screen fyne.Size) fyne.Size {
+	if screen.Width <= 0 || screen.Height <= 0 {
+		screen = smallestScreen
+	}
+	size := preferredWindowSize.Min(screen.Subtract(screenMargin))
+	return fyne.NewSize(float32(math.Floor(float64(size.Width))), float32(math.Floor(float64(size.Height))))
+}
+
+// fitToScreen sizes w after the screen it opens on. Fyne has no API for the screen's
+// size; screenOf asks the desktop driver (GLFW) directly, and answers nothing under the
+// test driver, where the window takes the size of the smallest supported screen.
+func fitToScreen(a fyne.App, w fyne.Window) {
+	px, scale, ok := screenOf(a, w)
+	if !ok {
+		w.Resize(windowSizeFor(fyne.Size{}))
+		return
+	}
+	guess := windowSizeFor(fyne.NewSize(float32(px.Width)/scale, float32(px.Height)/scale))
+	w.Resize(guess)
+	// The scale above repeats Fyne's own rule (FYNE_SCALE times the screen's DPI over
+	// 120), which Fyne only settles once the window exists. Once it runs, the canvas knows
+	// its real scale: if it differs, size the window again.
+	a.Lifecycle().SetOnStarted(func() {
+		real := w.Canvas().Scale()
+		if real <= 0 || real == scale {
+			return
+		}
+		if size := windowSizeFor(fyne.NewSize(float32(px.Width)/real, float32(px.Height)/real)); size != guess {
+			w.Resize(size)
+		}
+	})
+}
+
+// screenPixels is a screen's size in device pixels.
+type screenPixels struct{ Width, Height int }
+
+// fyneScale is the scale Fyne gives a window on a screen widthPx pixels and widthMM
+// millimetres wide (the GLFW driver's rule: the user's scale times the screen's DPI over
+// 120, never below 1, to one decimal). system is the platform's own scale, 0 for none.
+func fyneScale(a fyne.App, widthPx, widthMM int, system float32) float32 {
+	user := float32(1)
+	env := os.Getenv("FYNE_SCALE")
+	if v, err := strconv.ParseFloat(env, 32); env != "" && env != "auto" && err == nil && v > 0 {
+		user = float32(v)
+	} else if env != "auto" && a != nil {
+		if s := a.Settings().Scale(); s > 0 {
+			user = s
+		}
+	}
+	detected := float32(1)
+	switch {
+	case system > 0:
+		detected = system
+	case widthMM > 0 && !dpiDetectionDisabled():
+		if dpi := float32(widthPx) / (float32(widthMM) / 25.4); dpi >= 10 && dpi <= 1000 {
+			detected = max(1, dpi/120)
+		}
+	}
+	return float32(math.Round(float64(user*detected*10))) / 10
+}
+
+func dpiDetectionDisabled() bool {
+	switch os.Getenv("FYNE_DISABLE_DPI_DETECTION") {
+	case "1", "t", "T", "true", "TRUE", "True":
+		return true
+	}
+	return false
+}
+
+// fitScreen puts a screen in a scroll container, so no screen can make the window larger
+// than the screen: one that does not fit scrolls instead. The layout test keeps every
+// screen small enough that this never shows at the supported sizes.
+func fitScreen(content fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewScroll(content)
+}
+
+// screenContent is the screen inside a navigation item (unwrapping fitScreen).
+func screenContent(item *container.TabItem) fyne.CanvasObject {
+	if sc, ok := item.Content.(*container.Scroll); ok {
+		return sc.Content
+	}
+	return item.Content
+}
+
+// --- the collapsible timeline ----------------------------------------------
+
+// prefTimelineOpen is the Fyne preference that remembers an open timeline.
+const prefTimelineOpen = "views.timelineOpen"
+
+// timelineSplitOffset is the screens' share of the height while the timeline is open.
+const timelineSplitOffset = 0.72
+
+// timelineShortcut shows or hides the timeline (Ctrl+J, Cmd+J on macOS, as the panel
+// toggle of many editors).
+var timelineShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyJ, Modifier: fyne.KeyModifierShortcutDefault}
+
+// helpShortcut opens the help. Fyne's desktop driver turns no unmodified key into a
+// shortcut, so the canvas's key handler catches F1 as well (window.go).
+var helpShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF1}
+
+func (win *Window) timelinePref() (collapsed bool) {
+	if win.App == nil || win.App.Preferences() == nil {
+		return true
+	}
+	return !win.App.Preferences().BoolWithFallback(prefTimelineOpen, false)
+}
+
+// SetTimelineCollapsed shows the timeline as its title line only (true), or open under
+// the screens (false). It does not change the remembered choice.
+func (win *Window) SetTimelineCollapsed(collapsed bool) {
+	win.Timeline.SetCollapsed(collapsed)
+	win.arrangeTimeline(collapsed)
+}
+
+// ToggleTimeline opens a collapsed timeline or collapses an open one, and remembers it.
+func (win *Window) ToggleTimeline() {
+	collapsed := !win.Timeline.Collapsed()
+	win.SetTimelineCollapsed(collapsed)
+	win.rememberTimeline(collapsed)
+}
+
+// timelineToggled follows the timeline's own button.
+func (win *Window) timelineToggled(collapsed bool) {
+	win.arrangeTimeline(collapsed)
+	win.rememberTimeline(collapsed)
+}
+
+// arrangeTimeline gives the screens the whole height over the timeline's title line, or
+// shares it with the open timeline through a divider the user can drag.
+func (win *Window) arrangeTimeline(collapsed bool) {
+	if win.split != nil {
+		win.splitOffset = win.split.Offset
+	}
+	if collapsed {
+		win.split = nil
+		win.body.Objects = []fyne.CanvasObject{container.NewBorder(nil, win.Timeline, nil, nil, win.Nav)}
+		if c := win.Win.Canvas(); c != nil && c.Focused() == win.Timeline.list {
+			c.Unfocus()
+		}
+	} else {
+		win.split = container.NewVSplit(win.Nav, win.Timeline)
+		win.split.SetOffset(win.splitOffset)
+		win.body.Objects = []fyne.CanvasObject{win.split}
+	}
+	win.body.Refresh()
+	if win.timelineMenu != nil {
+		win.timelineMenu.Checked = !collapsed
+		if m := win.Win.MainMenu(); m != nil {
+			m.Refresh()
+		}
+	}
+}
+
+func (win *Window) rememberTimeline(collapsed bool) {
+	if win.App != nil && win.App.Preferences() != nil {
+		win.App.Preferences().SetBool(prefTimelineOpen, !collapsed)
+	}
+}

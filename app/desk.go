@@ -149,9 +149,6 @@ func (d *Desk) OpenBrowser(url string) error {
 	return d.opts.OpenBrowser(url)
 }
 
-// Secrets returns the secret store (for views that show where a secret is kept).
-func (d *Desk) Secrets() *SecretStore { return d.secrets }
-
 // ---- profiles ----
 
 // Profiles lists the built-in sandbox profile first, then the saved ones by name.

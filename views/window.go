@@ -84,11 +84,6 @@ type Window struct {
 	timelineMenu *fyne.MenuItem
 }
 
-// Build lays out the main window with default options. main.go calls it.
-func Build(a fyne.App, w fyne.Window) *Window {
-	return NewWindow(a, w, Options{})
-}
-
 // NewWindow assembles the main window in w and returns it so that app/ (and tests) can push
 // data into its screens.
 func NewWindow(a fyne.App, w fyne.Window, opts Options) *Window {

@@ -15,10 +15,13 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/pkcedesk/pkcedesk/pingone"
 )
 
-// DefaultRedirectURI is the loopback redirect URI PKCE Desk registers for its native app.
-const DefaultRedirectURI = "http://localhost:3000/callback"
+// DefaultRedirectURI is the loopback redirect URI PKCE Desk registers for its native app:
+// the seed application's (RFC 8252 §7.3 loopback redirect).
+const DefaultRedirectURI = pingone.SeedRedirectURI
 
 // defaultReadHeaderTimeout closes a connection that has not sent its request headers in
 // time, so a slowloris client cannot hold the port's goroutines and descriptors

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -111,85 +109,6 @@ func checkAppID(id string) error {
 		return &ValidationError{Fields: map[string]string{"applicationID": "An application ID looks like 4b1e5c7a-3f2d-4e8b-9a6c-0d1e2f3a4b5c."}}
 	}
 	return nil
-}
-
-// ---- scopes for a sign-in ----
-
-// SignInScopes is what a sign-in to one application can ask for: the OpenID Connect
-// scopes granted to it and whether it can be issued refresh tokens.
-type SignInScopes struct {
-	// Granted are the names of the OpenID Connect scopes granted to the application,
-	// sorted. PingOne refuses a sign-in that asks for a scope the application was not
-	// granted (openid itself needs no grant).
-	Granted []string
-	// Refresh reports the REFRESH_TOKEN grant type. Without it PingOne issues no refresh
-	// token, whatever the scopes.
-	Refresh bool
-}
-
-// Defaults are the OptionalScopes a sign-in to the application should ask for unless the
-// user says otherwise: every granted one, and offline_access only with the REFRESH_TOKEN
-// grant type. When offline_access is granted, PingOne issues a refresh token only to a
-// sign-in that asks for it, so leaving it out would cost the demo its refresh token;
-// without REFRESH_TOKEN, asking for it brings nothing.
-func (s *SignInScopes) Defaults() []string {
-	var out []string
-	for _, name := range OptionalScopes {
-		if !slices.Contains(s.Granted, name) || (name == "offline_access" && !s.Refresh) {
-			continue
-		}
-		out = append(out, name)
-	}
-	return out
-}
-
-// SignInScopesOf reads what sign-ins to the listed applications can ask for, keyed by
-// application ID: one request for the environment's OpenID Connect resource, then one per
-// application for its grants (the grant types come with the list).
-func (d *Desk) SignInScopesOf(ctx context.Context, apps []pingone.Application) (map[string]*SignInScopes, error) {
-	out := map[string]*SignInScopes{}
-	if len(apps) == 0 {
-		return out, nil
-	}
-	c, err := d.connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	oidc, err := d.openIDScopeNames(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range apps {
-		if err := checkAppID(a.ID); err != nil {
-			return nil, err
-		}
-		granted, err := oidc.granted(ctx, c, a.ID)
-		if err != nil {
-			return nil, err
-		}
-		out[a.ID] = &SignInScopes{Granted: granted, Refresh: slices.Contains(a.GrantTypes, "REFRESH_TOKEN")}
-	}
-	return out, nil
-}
-
-// SignInScopes reads the application's grant types and its granted OpenID Connect scopes.
-func (d *Desk) SignInScopes(ctx context.Context, appID string) (*SignInScopes, error) {
-	if err := checkAppID(appID); err != nil {
-		return nil, err
-	}
-	c, err := d.connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	app, err := c.mgmt.GetApplication(ctx, c.profile.TargetEnvironmentID, appID)
-	if err != nil {
-		return nil, err
-	}
-	granted, err := d.grantedOpenIDScopes(ctx, c, appID)
-	if err != nil {
-		return nil, err
-	}
-	return &SignInScopes{Granted: granted, Refresh: slices.Contains(app.GrantTypes, "REFRESH_TOKEN")}, nil
 }
 
 // ---- self-check ----
@@ -427,88 +346,4 @@ func (d *Desk) Fix(ctx context.Context, appID string, ids ...string) (*SelfCheck
 		}
 	}
 	return d.CheckApplication(ctx, appID)
-}
-
-// ---- demo users ----
-
-// ErrProductionProfile refuses test-only actions on a production-tagged connection.
-var ErrProductionProfile = errors.New("app: not allowed on a production connection")
-
-// DemoUser is a user created for a demo. Password is shown once to the person running the
-// demo; String hides it so it does not reach logs.
-type DemoUser struct {
-	ID       string
-	Username string
-	Email    string
-	Password string
-}
-
-func (u DemoUser) String() string {
-	return "DemoUser{" + u.Username + ", password " + pingone.Redacted + "}"
-}
-func (u DemoUser) GoString() string { return u.String() }
-
-// CreateDemoUser creates a user with a random password in the target environment of a
-// sandbox- or test-tagged connection. Production connections are refused before any
-// request is made.
-func (d *Desk) CreateDemoUser(ctx context.Context) (*DemoUser, error) {
-	if d.ActiveProfile().Tag == TagProduction {
-		return nil, ErrProductionProfile
-	}
-	c, err := d.connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if c.profile.Tag == TagProduction { // the profile may have been re-tagged meanwhile
-		return nil, ErrProductionProfile
-	}
-	suffix := newProfileID()[:8]
-	password, err := demoPassword()
-	if err != nil {
-		return nil, err
-	}
-	username := "pkcedesk.demo." + suffix
-	u, err := c.mgmt.CreateUser(ctx, c.profile.TargetEnvironmentID, pingone.UserRequest{
-		Username:   username,
-		Email:      username + "@example.com",
-		GivenName:  "Demo",
-		FamilyName: "User " + suffix,
-		Password:   password,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &DemoUser{ID: u.ID, Username: u.Username, Email: u.Email, Password: password}, nil
-}
-
-// demoPassword draws a password that satisfies PingOne's "Standard" policy (length ≥ 8,
-// a digit, a lower- and an upper-case letter, a special character, no character three
-// times in a row; pingone-api.md §7).
-func demoPassword() (string, error) {
-	const alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	var b [16]byte
-	for {
-		if _, err := rand.Read(b[:]); err != nil {
-			return "", err
-		}
-		var sb strings.Builder
-		sb.WriteString("Dk-")
-		for _, x := range b {
-			sb.WriteByte(alphabet[int(x)%len(alphabet)])
-		}
-		sb.WriteString("!7q")
-		p := sb.String()
-		if !hasTriple(p) {
-			return p, nil
-		}
-	}
-}
-
-func hasTriple(s string) bool {
-	for i := 2; i < len(s); i++ {
-		if s[i] == s[i-1] && s[i] == s[i-2] {
-			return true
-		}
-	}
-	return false
 }

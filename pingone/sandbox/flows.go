@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // Flow API media types (pingone-api.md §5.2): the action is chosen by Content-Type.
@@ -21,94 +20,12 @@ const (
 
 const msgBadCredentials = "Invalid username and/or password."
 
-// specialCharacters is the "Standard" password policy's special class.
-const specialCharacters = "~!@#$%^&*()-_=+[]{}|;:,.<>/?"
-
 func (s *Server) flowURL(id string) string { return s.base + "/" + s.envID + "/flows/" + id }
 func (s *Server) resumeURL(id string) string {
 	return s.base + "/" + s.envID + "/as/resume?flowId=" + url.QueryEscape(id)
 }
 func (s *Server) signonURL(id string) string {
 	return s.base + "/" + s.envID + "/signon/?flowId=" + url.QueryEscape(id)
-}
-
-// passwordPolicyJSON mirrors the environment's default "Standard" policy.
-func passwordPolicyJSON() map[string]any {
-	return map[string]any{
-		"id":      "d3e4f5a6-0b1c-4d2e-8f3a-4b5c6d7e8f90",
-		"name":    "Standard",
-		"default": true,
-		"length":  map[string]int{"min": 8, "max": 255},
-		"minCharacters": map[string]int{
-			"ABCDEFGHIJKLMNOPQRSTUVWXYZ": 1, "abcdefghijklmnopqrstuvwxyz": 1, "0123456789": 1, specialCharacters: 1,
-		},
-		"maxRepeatedCharacters": 2,
-		"minUniqueCharacters":   5,
-		"history":               map[string]int{"count": 6, "retentionDays": 365},
-		"lockout":               map[string]int{"failureCount": lockoutThreshold, "durationSeconds": int(lockoutDuration.Seconds())},
-	}
-}
-
-// passwordPolicyEncoded is passwordPolicyJSON encoded once: every flow
-// object that asks for a password embeds it.
-var passwordPolicyEncoded = func() json.RawMessage {
-	b, err := json.Marshal(passwordPolicyJSON())
-	if err != nil {
-		panic(err)
-	}
-	return b
-}()
-
-// passwordPolicyFailures names the unmet requirements of the Standard policy,
-// using the policy's own property names as PingOne's unsatisfiedRequirements do.
-func passwordPolicyFailures(pw, current string) []string {
-	var unmet []string
-	if n := len([]rune(pw)); n < 8 || n > 255 {
-		unmet = append(unmet, "length")
-	}
-	var upper, lower, digit, special bool
-	unique := map[rune]bool{}
-	repeat, maxRepeat := 0, 0
-	var prev rune
-	for i, c := range pw {
-		unique[c] = true
-		switch {
-		case unicode.IsUpper(c):
-			upper = true
-		case unicode.IsLower(c):
-			lower = true
-		case unicode.IsDigit(c):
-			digit = true
-		case strings.ContainsRune(specialCharacters, c):
-			special = true
-		}
-		if i > 0 && c == prev {
-			repeat++
-		} else {
-			repeat = 1
-		}
-		maxRepeat = max(maxRepeat, repeat)
-		prev = c
-	}
-	if !upper || !lower || !digit || !special {
-		unmet = append(unmet, "minCharacters")
-	}
-	if maxRepeat > 2 {
-		unmet = append(unmet, "maxRepeatedCharacters")
-	}
-	if len(unique) < 5 {
-		unmet = append(unmet, "minUniqueCharacters")
-	}
-	if current != "" && pw == current {
-		unmet = append(unmet, "history")
-	}
-	return unmet
-}
-
-func policyDetail(target string, unmet []string) errorDetail {
-	return errorDetail{Code: "INVALID_VALUE", Target: target,
-		Message:    "The password does not satisfy the password policy.",
-		InnerError: map[string]any{"unsatisfiedRequirements": unmet}}
 }
 
 // flowObject is a flow in PingOne's shape. Its fields (and those of the types
@@ -441,96 +358,4 @@ func (s *Server) sessionCookieLocked(sess *session) *http.Cookie {
 		c.Secure, c.SameSite = true, http.SameSiteNoneMode
 	}
 	return c
-}
-
-// resumeObject is the completed pi.flow answer of /as/resume; fields in
-// encoding/json's map-key order, as for flowObject.
-type resumeObject struct {
-	Links             selfLinks         `json:"_links"`
-	AuthorizeResponse authorizeResponse `json:"authorizeResponse"`
-	Environment       idRef             `json:"environment"`
-	ID                string            `json:"id"`
-	Status            string            `json:"status"`
-}
-
-type selfLinks struct {
-	Self hrefLink `json:"self"`
-}
-
-type authorizeResponse struct {
-	Code  string `json:"code"`
-	State string `json:"state,omitempty"` // only when the client sent one
-}
-
-// serveResume implements GET {env}/as/resume?flowId=: it needs the flow's ST
-// cookie, turns the completed flow into a single-use code and consumes the
-// flow. pi.flow answers JSON; browser mode redirects to the client.
-func (s *Server) serveResume(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		writeMethodNotAllowed(w, r, http.MethodGet, http.MethodPost)
-		return
-	}
-	code := randomToken(32)
-	s.mu.Lock()
-	send := s.resumeLocked(w, r, code)
-	s.mu.Unlock()
-	send()
-}
-
-// resumeLocked issues the code; the returned function writes the answer once
-// s.mu is released. s.mu must be held.
-func (s *Server) resumeLocked(w http.ResponseWriter, r *http.Request, code string) func() {
-	f := s.liveFlowLocked(r.URL.Query().Get("flowId"))
-	if f == nil {
-		if r.Header.Get("Accept") == "application/json" || r.Method == http.MethodPost {
-			return func() { writeNotFound(w, r) }
-		}
-		return func() {
-			writeErrorPage(w, http.StatusNotFound, "Sign-on error", "The sign-on flow does not exist or has expired.")
-		}
-	}
-	piFlow := f.Req.ResponseMode == "pi.flow"
-	if f.Status != "COMPLETED" {
-		if piFlow {
-			status := f.Status
-			return func() {
-				writeInvalidRequest(w, r, "The request could not be completed. The flow is in status "+status+", not COMPLETED.")
-			}
-		}
-		signon := s.signonURL(f.ID)
-		return func() { http.Redirect(w, r, signon, http.StatusFound) }
-	}
-	var sess *session
-	if c, err := r.Cookie("ST"); err == nil {
-		sess = s.sessions[c.Value]
-	}
-	if sess == nil || sess.ID != f.SessionID {
-		if piFlow {
-			return func() {
-				writePlatformError(w, r, http.StatusBadRequest, "REQUEST_FAILED",
-					"The request could not be completed. The session cookie (ST) of this flow was not sent.", nil)
-			}
-		}
-		return func() {
-			writeErrorPage(w, http.StatusBadRequest, "Sign-on error", "The session cookie of this sign-on was not sent. Enable cookies and try again.")
-		}
-	}
-	s.codes[code] = &authCode{Req: f.Req, UserID: sess.UserID, SessionID: sess.ID, AuthTime: sess.AuthTime,
-		ExpiresAt: s.now().Add(codeLifetime)}
-	delete(s.flows, f.ID)
-	if piFlow {
-		resp := &resumeObject{
-			Links:             selfLinks{Self: hrefLink{Href: s.resumeURL(f.ID)}},
-			AuthorizeResponse: authorizeResponse{Code: code, State: f.Req.State},
-			Environment:       idRef{ID: s.envID},
-			ID:                f.ID,
-			Status:            "COMPLETED",
-		}
-		return func() {
-			w.Header().Set("Cache-Control", "no-store")
-			writeJSON(w, http.StatusOK, resp)
-		}
-	}
-	req := f.Req
-	return func() { redirectWithParams(w, r, req.redirectTo, url.Values{"code": {code}}, req.State) }
 }

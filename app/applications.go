@@ -35,26 +35,53 @@ func (e *GrantError) Error() string {
 
 func (e *GrantError) Unwrap() error { return e.Err }
 
+// CreatedApplication is an application CreateApplication made, with the JSON of the one
+// create request that made it and PingOne's reply, redacted as the transcript records
+// them. Received is empty when the reply was lost and the application was found by its
+// name (Reconciled).
+type CreatedApplication struct {
+	*pingone.Application
+	Sent, Received string
+}
+
 // CreateApplication creates the application in the target environment and, when scopes
 // are given, grants them in the same step. Rejected values come back as a *pingone.Error
 // whose FieldErrors() map PingOne's details[].target (redirectUris, name, ...) to
 // messages for the form. If the app was created but the grant failed, both the app and a
 // *GrantError are returned.
-func (d *Desk) CreateApplication(ctx context.Context, r pingone.ApplicationRequest, scopes []string) (*pingone.Application, error) {
+func (d *Desk) CreateApplication(ctx context.Context, r pingone.ApplicationRequest, scopes []string) (*CreatedApplication, error) {
 	c, err := d.connect(ctx)
 	if err != nil {
 		return nil, err
 	}
-	app, err := c.mgmt.CreateApplication(ctx, c.profile.TargetEnvironmentID, r)
+	// The call's own exchanges, not a search of the shared transcript, which other
+	// requests may be adding to at the same time.
+	own := pingone.NewTranscript()
+	app, err := c.mgmt.CreateApplication(pingone.RecordTo(ctx, own), c.profile.TargetEnvironmentID, r)
 	if err != nil {
 		return nil, err
 	}
+	out := &CreatedApplication{Application: app}
+	if ex, ok := createExchange(own.Entries()); ok {
+		out.Sent, out.Received = ex.RequestBody, ex.ResponseBody
+	}
 	if len(scopes) > 0 {
 		if _, err := c.mgmt.GrantOpenIDScopes(ctx, c.profile.TargetEnvironmentID, app.ID, scopes); err != nil {
-			return app, &GrantError{Scopes: slices.Clone(scopes), Err: err}
+			return out, &GrantError{Scopes: slices.Clone(scopes), Err: err}
 		}
 	}
-	return app, nil
+	return out, nil
+}
+
+// createExchange is the create request among a create's exchanges: the last one, as a
+// request PingOne refused unprocessed (401 with a stale worker token, 429) is sent again.
+func createExchange(entries []pingone.Exchange) (pingone.Exchange, bool) {
+	for i := len(entries) - 1; i >= 0; i-- {
+		if entries[i].Step == pingone.StepCreateApplication {
+			return entries[i], true
+		}
+	}
+	return pingone.Exchange{}, false
 }
 
 // ListApplications lists the target environment's applications whose name contains
@@ -110,8 +137,6 @@ func checkAppID(id string) error {
 	}
 	return nil
 }
-
-// ---- self-check ----
 
 // Finding IDs of the application self-check, stable for views and tests.
 const (

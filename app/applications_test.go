@@ -175,7 +175,7 @@ func TestApplicationIDsAreValidatedBeforeUse(t *testing.T) {
 			t.Fatalf("CheckApplication(%q) accepted", id)
 		}
 	}
-	srv, _ := d.SandboxServer()
+	srv, _ := d.ensureSandbox()
 	if n := srv.Requests("", "/applications"); n != 0 {
 		t.Fatalf("%d requests were made with invalid IDs", n)
 	}
@@ -195,7 +195,7 @@ func TestCreateDemoUser(t *testing.T) {
 		t.Fatal("DemoUser's String/GoString show the password")
 	}
 	assertNoCanary(t, "transcript", transcriptText(d), u.Password)
-	srv, _ := d.SandboxServer()
+	srv, _ := d.ensureSandbox()
 	if srv.UserID(u.Username) != u.ID {
 		t.Fatal("the sandbox does not know the new user")
 	}
@@ -210,7 +210,7 @@ func TestCreateDemoUserRefusedOnProduction(t *testing.T) {
 	if err := d.SetActive(p.ID); err != nil {
 		t.Fatal(err)
 	}
-	srv, _ := d.SandboxServer()
+	srv, _ := d.ensureSandbox()
 	before := srv.Requests("", "")
 	_, err := d.CreateDemoUser(testCtx(t))
 	if !errors.Is(err, ErrProductionProfile) {

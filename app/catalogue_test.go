@@ -24,7 +24,7 @@ func signInAgainstFault(t *testing.T, fault sandbox.Fault) (*Problem, int) {
 	t.Helper()
 	d, _ := newDesk(t)
 	clientID := createSignInApp(t, d)
-	srv, _ := d.SandboxServer()
+	srv, _ := d.ensureSandbox()
 	fault.Method, fault.PathContains = http.MethodPost, "/as/token"
 	srv.Faults().Add(fault)
 	before := srv.Requests(http.MethodPost, "/as/token")

@@ -25,14 +25,21 @@ var errClosed = errors.New("app: the desk is closed")
 
 // ensureSandbox starts the in-process sandbox on first use. It listens on loopback only:
 // it speaks plain HTTP and hands out its worker secret to anyone who asks.
+//
+// Starting generates the sandbox's signing key, which takes a moment, so d.mu is not held
+// meanwhile: the desk's quick methods (Profiles, ActiveProfile, ...) still answer at once.
+// sandboxStart makes concurrent first uses wait for the one start.
 func (d *Desk) ensureSandbox() (*sandbox.Server, error) {
+	d.sandboxStart.Lock()
+	defer d.sandboxStart.Unlock()
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.closed {
+	closed, running := d.closed, d.sandbox
+	d.mu.Unlock()
+	switch {
+	case closed:
 		return nil, errClosed
-	}
-	if d.sandbox != nil {
-		return d.sandbox, nil
+	case running != nil:
+		return running, nil
 	}
 	addr := d.opts.SandboxAddr
 	if addr == "" {
@@ -42,13 +49,18 @@ func (d *Desk) ensureSandbox() (*sandbox.Server, error) {
 	if err != nil {
 		return nil, &Problem{Title: "The offline sandbox could not start.", Remedy: "Another program may hold its port; restart the app.", Err: err}
 	}
+	if d.opts.SandboxStarted != nil {
+		d.opts.SandboxStarted(srv)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed { // closed while starting: nobody will stop it later
+		_ = srv.Close()
+		return nil, errClosed
+	}
 	d.sandbox = srv
 	return srv, nil
 }
-
-// SandboxServer starts the sandbox if needed and returns it (tests inject faults through
-// it; the Connections screen shows its address).
-func (d *Desk) SandboxServer() (*sandbox.Server, error) { return d.ensureSandbox() }
 
 // DemoCredentials are the sandbox's seeded user, shown on the sign-in screen so everything
 // can be demoed without a tenant. They are test fixtures, not real secrets.
@@ -57,14 +69,32 @@ type DemoCredentials struct {
 	Password string
 }
 
-// SandboxDemoUser starts the sandbox if needed and returns its demo user's credentials.
-func (d *Desk) SandboxDemoUser() (DemoCredentials, error) {
+// SandboxInfo describes the running sandbox for the Connections screen.
+type SandboxInfo struct {
+	Address       string // the base URL it answers on (loopback, plain HTTP)
+	EnvironmentID string // its one environment, admin and target alike
+	Demo          DemoCredentials
+}
+
+// SandboxInfo starts the sandbox if needed and describes it. Starting it generates its
+// signing key, which takes a moment: call it off the UI goroutine.
+func (d *Desk) SandboxInfo() (SandboxInfo, error) {
 	srv, err := d.ensureSandbox()
 	if err != nil {
-		return DemoCredentials{}, err
+		return SandboxInfo{}, err
 	}
 	info := srv.Info()
-	return DemoCredentials{Username: info.User.Username, Password: info.User.Password}, nil
+	return SandboxInfo{
+		Address:       info.AuthBaseURL,
+		EnvironmentID: info.EnvironmentID,
+		Demo:          DemoCredentials{Username: info.User.Username, Password: info.User.Password},
+	}, nil
+}
+
+// SandboxDemoUser starts the sandbox if needed and returns its demo user's credentials.
+func (d *Desk) SandboxDemoUser() (DemoCredentials, error) {
+	info, err := d.SandboxInfo()
+	return info.Demo, err
 }
 
 // target resolves the active profile into its endpoints without touching the worker

@@ -18,7 +18,7 @@ func TestSandboxProfileConnects(t *testing.T) {
 	if err != nil {
 		t.Fatalf("TestConnection: %v (%s)", err, Explain(err).Detail())
 	}
-	srv, _ := d.SandboxServer()
+	srv, _ := d.ensureSandbox()
 	if rep.Issuer != srv.Issuer() || rep.Profile.TargetEnvironmentID != srv.EnvironmentID() {
 		t.Fatalf("report = %+v, want issuer %s", rep, srv.Issuer())
 	}
@@ -113,7 +113,7 @@ func TestConnectionFailuresInPlainWords(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tc.fault != nil {
-				srv, _ := d.SandboxServer()
+				srv, _ := d.ensureSandbox()
 				srv.Faults().Add(*tc.fault)
 			}
 			rep, err := d.TestConnection(ctx)
@@ -159,7 +159,7 @@ func TestConnectionNeedsASecret(t *testing.T) {
 	if pr := Explain(err); !strings.Contains(pr.Remedy, "secret") {
 		t.Fatalf("remedy = %q", pr.Remedy)
 	}
-	srv, _ := d.SandboxServer()
+	srv, _ := d.ensureSandbox()
 	if srv.Requests("", "") != 0 {
 		t.Fatal("a request was made without a worker secret")
 	}

@@ -26,6 +26,11 @@ type Options struct {
 	Sandbox sandbox.Options
 	// SandboxAddr is where the sandbox listens; default "127.0.0.1:0" (a free port).
 	SandboxAddr string
+	// SandboxStarted, when set, is called once with the sandbox right after it started and
+	// before the desk sends it any request, so tests can inject faults. It runs on the
+	// goroutine that first needed the sandbox, and must not call the Desk's methods that
+	// need the sandbox.
+	SandboxStarted func(*sandbox.Server)
 	// RedirectURI is the loopback redirect the app registers and listens on; default
 	// pingone.SeedRedirectURI. Tests use a free port.
 	RedirectURI string
@@ -37,7 +42,7 @@ type Options struct {
 	BrowserTimeout time.Duration
 	// Retry is the Management API retry policy; zero fields take pingone's defaults.
 	Retry pingone.RetryPolicy
-	// HTTPTimeout bounds each request; default pingone's 30 s.
+	// HTTPTimeout bounds each request; default pingone.DefaultHTTPTimeout.
 	HTTPTimeout time.Duration
 	// Transport is the base round tripper for every request (proxies, tests).
 	Transport http.RoundTripper
@@ -56,6 +61,8 @@ type Desk struct {
 	now         func() time.Time
 	transcript  *pingone.Transcript
 	httpClient  *http.Client
+
+	sandboxStart sync.Mutex // held while the sandbox starts (see ensureSandbox)
 
 	mu       sync.Mutex
 	profiles []Profile // saved ones; the sandbox profile is added on the fly
@@ -148,8 +155,6 @@ func (d *Desk) OpenBrowser(url string) error {
 	}
 	return d.opts.OpenBrowser(url)
 }
-
-// ---- profiles ----
 
 // Profiles lists the built-in sandbox profile first, then the saved ones by name.
 func (d *Desk) Profiles() []Profile {

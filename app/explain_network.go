@@ -10,7 +10,7 @@ import (
 	"github.com/pkcedesk/pkcedesk/pingone/token"
 )
 
-// Network classes (pingone.ClassifyNetworkError) the explanations tell apart.
+// Network classes (the values of pingone.NetworkError.Class) the explanations tell apart.
 const (
 	classDNS        = "DNS lookup failed"
 	classRefused    = "connection refused"

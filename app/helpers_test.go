@@ -61,7 +61,7 @@ func testCtx(t *testing.T) context.Context {
 // as if it were a custom domain, so the keyring path of real profiles can be exercised.
 func sandboxAsCustomProfile(t *testing.T, d *Desk, mod func(*Profile)) Profile {
 	t.Helper()
-	srv, err := d.SandboxServer()
+	srv, err := d.ensureSandbox()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,9 +73,9 @@ func TestSignIn_F9_SecondInstanceIsToldPKCEDeskIsSigningIn(t *testing.T) {
 		t.Fatalf("explained as %q / %q", p.Title, p.Remedy)
 	}
 	ev.mu.Lock()
-	var failed *signin.Event
+	var failed *SignInEvent
 	for i := range ev.all {
-		if ev.all[i].Kind == signin.EventFailed {
+		if ev.all[i].Kind == SignInEventFailed {
 			failed = &ev.all[i]
 		}
 	}

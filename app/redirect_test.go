@@ -35,7 +35,7 @@ func TestSignInBrowser_UnusableRedirectIsRefusedBeforeTheBrowserOpens(t *testing
 		o.RedirectURI = redirect
 		o.OpenBrowser = func(u string) error { opened <- u; return nil }
 	})
-	srv, _ := d.SandboxServer()
+	srv, _ := d.ensureSandbox()
 	for name, registered := range map[string]string{
 		"another host":             "https://example.com/cb",
 		"loopback, another path":   fmt.Sprintf("http://localhost:%d/other", port),

@@ -347,7 +347,7 @@ func TestKeyring_E6_DamagedValueIsInvalidAndNeverUsed(t *testing.T) {
 	if err := d.SetActive(p.ID); err != nil {
 		t.Fatal(err)
 	}
-	srv, _ := d.SandboxServer()
+	srv, _ := d.ensureSandbox()
 	before := srv.Requests("", "/as/token")
 	if _, err := d.ListApplications(ctx, ""); !errors.Is(err, ErrSecretInvalid) {
 		t.Fatalf("ListApplications with a damaged secret: %v", err)

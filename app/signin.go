@@ -83,7 +83,16 @@ type Session struct {
 	// signIn numbers the sign-in that made this session; a refresh or userinfo keeps it,
 	// so "is this still the same session" does not depend on the pointer.
 	signIn uint64
+	// flow is PingOne's own session of an in-app sign-in (its ST cookie), which SignOut
+	// ends itself; nil after a browser sign-in, whose session cookie is the browser's.
+	flow *signin.FlowSession
 }
+
+// SignsOffInApp reports whether SignOut ends PingOne's session from the app: an in-app
+// sign-in holds PingOne's session cookie itself, so SignOut sends the sign-off request
+// and returns no URL. After a browser sign-in the cookie is in the browser, and SignOut
+// returns the sign-off URL to open there.
+func (s *Session) SignsOffInApp() bool { return s != nil && s.flow != nil }
 
 func (s *Session) String() string {
 	return "Session{" + s.Mode.String() + ", client " + s.ClientID + ", sub " + s.Subject + ", tokens " + pingone.Redacted + "}"
@@ -135,9 +144,9 @@ type sessionMeta struct {
 // then returns an error matching signin.ErrSuperseded. onEvent (optional) receives the
 // progress events on the sign-in's goroutines; views wrap their handling in fyne.Do.
 //
-// On success the session becomes the current session. A *signin.PasswordChangeRequired
-// error means PingOne wants a new password: call ChangePassword.
-func (d *Desk) SignIn(ctx context.Context, req SignInRequest, onEvent func(signin.Event)) (*Session, error) {
+// On success the session becomes the current session. An error for which PasswordChange
+// reports ok means PingOne wants a new password: call ChangePassword.
+func (d *Desk) SignIn(ctx context.Context, req SignInRequest, onEvent func(SignInEvent)) (*Session, error) {
 	if pingone.ValidateID(req.ClientID) != nil {
 		return nil, &ValidationError{Fields: map[string]string{"clientID": "Pick an application; its client ID looks like 4b1e5c7a-3f2d-4e8b-9a6c-0d1e2f3a4b5c."}}
 	}
@@ -178,11 +187,12 @@ func (d *Desk) SignIn(ctx context.Context, req SignInRequest, onEvent func(signi
 	s.mu.Unlock()
 
 	username, password := req.Username, req.Password
+	events := signInEvents(onEvent)
 	run := s.runner.Start(ctx, func(ctx context.Context) (*signin.Result, error) {
 		if req.Mode == SignInInApp {
-			return client.SignInWithPassword(ctx, username, password, signin.RedirectlessOptions{OnEvent: onEvent, AuthParams: params})
+			return client.SignInWithPassword(ctx, username, password, signin.RedirectlessOptions{OnEvent: events, AuthParams: params})
 		}
-		return d.browserSignIn(ctx, client, signin.BrowserOptions{OnEvent: onEvent, AuthParams: params})
+		return d.browserSignIn(ctx, client, signin.BrowserOptions{OnEvent: events, AuthParams: params})
 	})
 	res, err := run.Wait(ctx)
 	if err != nil {
@@ -247,6 +257,7 @@ func (d *Desk) keepSession(gen uint64, client *signin.Client, meta sessionMeta, 
 	if res.IDToken != nil {
 		sess.identity = res.IDToken.Token
 	}
+	sess.flow = res.FlowSession()
 	s := &d.signin
 	s.mu.Lock()
 	if s.gen != gen {
@@ -267,7 +278,7 @@ func (d *Desk) keepSession(gen uint64, client *signin.Client, meta sessionMeta, 
 }
 
 // ChangePassword answers a pending PASSWORD_EXPIRED / MUST_CHANGE_PASSWORD and completes
-// the sign-in. A *signin.PasswordRejectedError leaves the change pending for another try.
+// the sign-in. A *PasswordRejectedError leaves the change pending for another try.
 func (d *Desk) ChangePassword(ctx context.Context, current, newPassword string) (*Session, error) {
 	s := &d.signin
 	s.mu.Lock()

@@ -107,10 +107,13 @@ func (d *Desk) Introspect(ctx context.Context) (map[string]any, error) {
 	return client.Introspect(ctx, sess.Tokens.AccessToken, "access_token")
 }
 
-// SignOut ends the session: it revokes the refresh and access tokens and returns
-// PingOne's sign-off URL (with the ID token as hint) for the view to open in the browser,
-// which ends PingOne's own session cookie. The local session is dropped even when a call
-// fails; the error then says what could not be done.
+// SignOut ends the session: it revokes the refresh and access tokens (RFC 7009), then
+// ends PingOne's own session (OpenID Connect RP-Initiated Logout 1.0 §2, with the ID token
+// as id_token_hint). After an in-app sign-in the app holds PingOne's session cookie, so
+// SignOut sends the sign-off request itself and returns "" (Session.SignsOffInApp); after a
+// browser sign-in the cookie is the browser's, and SignOut returns the sign-off URL for the
+// view to open there. The local session is dropped even when a call fails; the error then
+// says what could not be done.
 func (d *Desk) SignOut(ctx context.Context) (signOffURL string, err error) {
 	sess, client, err := d.current()
 	if err != nil {
@@ -132,8 +135,13 @@ func (d *Desk) SignOut(ctx context.Context) (signOffURL string, err error) {
 	// (RFC 7009 §2.1), and it is the one that would outlive the sign-out.
 	revoke(sess.Tokens.RefreshToken, "refresh_token", "refresh token")
 	revoke(sess.Tokens.AccessToken, "access_token", "access token")
-	signOffURL, urlErr := client.SignOffURL(ctx, sess.Tokens.IDToken, "", "")
-	errs = append(errs, urlErr)
+	if sess.flow != nil {
+		errs = append(errs, sess.flow.SignOff(ctx, sess.Tokens.IDToken))
+	} else {
+		var urlErr error
+		signOffURL, urlErr = client.SignOffURL(ctx, sess.Tokens.IDToken, "", "")
+		errs = append(errs, urlErr)
+	}
 	err = errors.Join(errs...)
 
 	s := &d.signin

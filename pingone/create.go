@@ -18,6 +18,11 @@ var ErrNotCreated = errors.New("pingone: the application was not created")
 // afterwards whether it took effect. Check the application list before trying again.
 var ErrOutcomeUnknown = errors.New("pingone: the application may or may not have been created")
 
+// StepCreateApplication is the Step (see WithStep) of the exchange that sends a create
+// request in CreateApplication; the worker-token and reconciling exchanges around it have
+// steps of their own.
+const StepCreateApplication = "create-application"
+
 // DefaultClockSkew is how far the machine's clock may be ahead of PingOne's for a lost
 // create request to still recognise the application it made (see CreateApplication).
 // PingOne stamps createdAt with its own clock, and with millisecond precision; machines
@@ -82,7 +87,7 @@ func (m *Management) CreateApplication(ctx context.Context, envID string, r Appl
 	}
 	started := m.now()
 	var app Application
-	err = m.do(ctx, apiCall{step: "create-application", op: "create application", method: http.MethodPost,
+	err = m.do(ctx, apiCall{step: StepCreateApplication, op: "create application", method: http.MethodPost,
 		path: path, body: r}, &app)
 	if err == nil {
 		if app.ID == "" {

@@ -289,9 +289,9 @@ func correlationIDIn(desc string) string {
 	return id
 }
 
-// DecodeResponseError is DecodeError for resp, whose request names the host: a reply that
+// decodeResponseError is DecodeError for resp, whose request names the host: a reply that
 // is not PingOne's says which host sent it.
-func DecodeResponseError(resp *http.Response, body []byte) error {
+func decodeResponseError(resp *http.Response, body []byte) error {
 	return withHost(DecodeError(resp.StatusCode, resp.Header, body), responseHost(resp))
 }
 

@@ -239,7 +239,7 @@ func TestDecodeError_OAuthCorrelationIDAndFormEncoding(t *testing.T) {
 func TestDecodeResponseError_NamesTheHost(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodGet, "https://api.pingone.eu/v1/environments?secret="+canary, nil)
 	resp := &http.Response{StatusCode: 502, Header: hdr("Content-Type", "text/html"), Request: req}
-	err := DecodeResponseError(resp, []byte("<html><body>"+canary+"</body></html>"))
+	err := decodeResponseError(resp, []byte("<html><body>"+canary+"</body></html>"))
 	ue, ok := err.(*UnexpectedResponseError)
 	if !ok || ue.Host != "api.pingone.eu" {
 		t.Fatalf("got %#v", err)

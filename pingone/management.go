@@ -104,7 +104,7 @@ func NewManagement(cfg ManagementConfig) (*Management, error) {
 		endpoints: cfg.Endpoints,
 		worker:    cfg.Worker,
 		client:    cfg.HTTPClient,
-		retry:     cfg.Retry.WithDefaults(),
+		retry:     cfg.Retry.withDefaults(),
 		now:       cfg.Now,
 		clockSkew: cfg.ClockSkew,
 	}, nil
@@ -145,7 +145,7 @@ func (m *Management) do(ctx context.Context, c apiCall, out any) error {
 	}
 	target := c.rawURL
 	if target == "" {
-		target = m.endpoints.APIURL(c.path)
+		target = m.endpoints.apiURL(c.path)
 	}
 	idempotent := c.method != http.MethodPost
 	renewed := false
@@ -175,7 +175,7 @@ func (m *Management) do(ctx context.Context, c apiCall, out any) error {
 			}
 			netErr := NewNetworkError(c.op, err)
 			if idempotent {
-				if d, ok := m.retry.Backoff(attempt+1, 0); ok {
+				if d, ok := m.retry.backoff(attempt+1, 0); ok {
 					if werr := m.retry.Sleep(ctx, d); werr != nil {
 						return werr
 					}
@@ -198,7 +198,7 @@ func (m *Management) do(ctx context.Context, c apiCall, out any) error {
 			}
 			return nil
 		}
-		apiErr := DecodeResponseError(resp, respBody)
+		apiErr := decodeResponseError(resp, respBody)
 		if resp.StatusCode == http.StatusNotFound && c.goneIsDone && repeatedAfterUnclear {
 			return nil
 		}
@@ -208,9 +208,9 @@ func (m *Management) do(ctx context.Context, c apiCall, out any) error {
 			m.invalidate(tok)
 			attempt-- // the renewal retry does not use up the backoff budget
 			continue
-		case resp.StatusCode == http.StatusTooManyRequests || (idempotent && RetryableStatus(resp.StatusCode)):
+		case resp.StatusCode == http.StatusTooManyRequests || (idempotent && retryableStatus(resp.StatusCode)):
 			retryAfter, _ := ParseRetryAfter(resp.Header, m.now())
-			if d, ok := m.retry.Backoff(attempt+1, retryAfter); ok {
+			if d, ok := m.retry.backoff(attempt+1, retryAfter); ok {
 				if werr := m.retry.Sleep(ctx, d); werr != nil {
 					return werr
 				}
@@ -246,13 +246,13 @@ func listAll[T any](ctx context.Context, m *Management, step, op, path, name str
 			// PingOne always sends _embedded, even for an empty collection; JSON without it
 			// came from something else (a wrong host or a proxy) and must not read as "none".
 			return nil, fmt.Errorf("pingone: %s: %w", op, &UnexpectedResponseError{Status: 200, ContentType: "application/json",
-				Reason: "not a PingOne collection", Host: hostOfURL(nonEmpty(call.rawURL, m.endpoints.APIURL(call.path)))})
+				Reason: "not a PingOne collection", Host: hostOfURL(nonEmpty(call.rawURL, m.endpoints.apiURL(call.path)))})
 		}
 		if ok {
 			var items []T
 			if err := json.Unmarshal(raw, &items); err != nil {
 				return nil, fmt.Errorf("pingone: %s: %w", op, &UnexpectedResponseError{Status: 200, ContentType: "application/json",
-					Reason: "collection has an unexpected shape", Host: hostOfURL(nonEmpty(call.rawURL, m.endpoints.APIURL(call.path)))})
+					Reason: "collection has an unexpected shape", Host: hostOfURL(nonEmpty(call.rawURL, m.endpoints.apiURL(call.path)))})
 			}
 			all = append(all, items...)
 		}

@@ -43,10 +43,10 @@ func setOf(names ...string) map[string]bool {
 	return m
 }
 
-// RedactHeader returns a copy of h with credentials replaced: the credentials of
+// redactHeader returns a copy of h with credentials replaced: the credentials of
 // Authorization/Proxy-Authorization (the scheme is kept), cookie values (names are kept) and
 // secret query parameters of Location, which carries the authorization code on a redirect.
-func RedactHeader(h http.Header) http.Header {
+func redactHeader(h http.Header) http.Header {
 	if h == nil {
 		return nil
 	}
@@ -76,7 +76,7 @@ func RedactHeader(h http.Header) http.Header {
 			}
 		case "Location", "Content-Location", "Refresh":
 			for i, v := range values {
-				values[i] = RedactURL(v)
+				values[i] = redactURL(v)
 			}
 		}
 	}
@@ -108,11 +108,11 @@ func isToken(s string) bool {
 	return true
 }
 
-// RedactURL replaces the values of secret query parameters (and of the same parameters in a
+// redactURL replaces the values of secret query parameters (and of the same parameters in a
 // fragment, where implicit/hybrid responses put tokens) plus any userinfo password. Parameter
 // order and everything else is kept, so the URL still reads like the one that was sent.
 // A URL that cannot be parsed loses its query and fragment entirely.
-func RedactURL(raw string) string {
+func redactURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		base, _, _ := strings.Cut(raw, "?")
@@ -159,11 +159,11 @@ func redactPairs(s string) string {
 	return strings.Join(parts, "&")
 }
 
-// RedactBody renders a request or response body for display with secrets replaced.
+// redactBody renders a request or response body for display with secrets replaced.
 // Form bodies lose the values of secret parameters; JSON bodies (any +json media type) lose
 // the values of secret members at any depth; other text is shown with a pattern-based scrub;
 // binary bodies are summarised by size. Output is capped at 64 KiB.
-func RedactBody(contentType string, body []byte) string {
+func redactBody(contentType string, body []byte) string {
 	if len(body) == 0 {
 		return ""
 	}

@@ -19,8 +19,8 @@ func TestRedactURL(t *testing.T) {
 		{"https://x/p", "https://x/p"},
 	}
 	for _, c := range cases {
-		if got := RedactURL(c.in); got != c.want {
-			t.Errorf("RedactURL(%q) = %q, want %q", c.in, got, c.want)
+		if got := redactURL(c.in); got != c.want {
+			t.Errorf("redactURL(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 	for _, in := range []string{
@@ -29,8 +29,8 @@ func TestRedactURL(t *testing.T) {
 		"::bad::?password=" + canary,
 		"https://x/p?code=" + canary + "&password=" + canary + "&refresh_token=" + canary + "&token=" + canary + "&code_verifier=" + canary,
 	} {
-		if got := RedactURL(in); strings.Contains(got, canary) {
-			t.Errorf("RedactURL(%q) leaked: %q", in, got)
+		if got := redactURL(in); strings.Contains(got, canary) {
+			t.Errorf("redactURL(%q) leaked: %q", in, got)
 		}
 	}
 }
@@ -43,7 +43,7 @@ func TestRedactHeader(t *testing.T) {
 	h.Add("Set-Cookie", "ST="+canary+"; Path=/; HttpOnly")
 	h.Set("Location", "http://localhost:3000/callback?code="+canary+"&state=s1")
 	h.Set("Content-Type", "application/json")
-	got := RedactHeader(h)
+	got := redactHeader(h)
 	for name, vs := range got {
 		for _, v := range vs {
 			if strings.Contains(v, canary) {
@@ -72,7 +72,7 @@ func TestRedactBody(t *testing.T) {
 	form := "grant_type=authorization_code&code=" + canary + "&code_verifier=" + canary +
 		"&client_id=abc&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fcallback&client_secret=" + canary +
 		"&refresh_token=" + canary + "&assertion=" + canary
-	got := RedactBody("application/x-www-form-urlencoded; charset=utf-8", []byte(form))
+	got := redactBody("application/x-www-form-urlencoded; charset=utf-8", []byte(form))
 	if strings.Contains(got, canary) || !strings.Contains(got, "client_id=abc") || !strings.Contains(got, "grant_type=authorization_code") {
 		t.Errorf("form: %q", got)
 	}
@@ -82,7 +82,7 @@ func TestRedactBody(t *testing.T) {
 	  "id_token":"` + canary + `","refresh_token":"` + canary + `","value":"` + canary + `",
 	  "authorizeResponse":{"code":"` + canary + `","state":"st"},
 	  "newPassword":"` + canary + `","currentPassword":"` + canary + `","secret":{"x":"` + canary + `"}}`
-	got = RedactBody("application/json", []byte(js))
+	got = redactBody("application/json", []byte(js))
 	if strings.Contains(got, canary) {
 		t.Errorf("JSON leaked: %s", got)
 	}
@@ -95,45 +95,45 @@ func TestRedactBody(t *testing.T) {
 
 	// Platform error codes are not secrets and must stay readable.
 	perr := `{"id":"1","code":"INVALID_DATA","message":"bad","details":[{"code":"INVALID_VALUE","target":"name","message":"m"}]}`
-	got = RedactBody("application/json", []byte(perr))
+	got = redactBody("application/json", []byte(perr))
 	if !strings.Contains(got, "INVALID_DATA") || !strings.Contains(got, "INVALID_VALUE") {
 		t.Errorf("error codes redacted: %s", got)
 	}
 	// ...but an upper-case "code" outside an error shape is still redacted.
-	got = RedactBody("application/json", []byte(`{"code":"CANARYSECRET1234","state":"x"}`))
+	got = redactBody("application/json", []byte(`{"code":"CANARYSECRET1234","state":"x"}`))
 	if strings.Contains(got, "CANARYSECRET1234") {
 		t.Errorf("auth code kept: %s", got)
 	}
 
 	// Vendor media type used by PingOne's password.set.
-	got = RedactBody("application/vnd.pingidentity.password.set+json", []byte(`{"value":"`+canary+`","forceChange":false}`))
+	got = redactBody("application/vnd.pingidentity.password.set+json", []byte(`{"value":"`+canary+`","forceChange":false}`))
 	if strings.Contains(got, canary) || !strings.Contains(got, "forceChange") {
 		t.Errorf("password.set: %s", got)
 	}
 
 	// Truncated JSON falls back to pattern scrubbing.
-	got = RedactBody("application/json", []byte(`{"token_type":"Bearer","access_token":"`+canary))
+	got = redactBody("application/json", []byte(`{"token_type":"Bearer","access_token":"`+canary))
 	if strings.Contains(got, canary) || !strings.Contains(got, "invalid JSON") {
 		t.Errorf("truncated JSON: %q", got)
 	}
 	// Text and HTML echoing a secret.
-	got = RedactBody("text/html", []byte(`<a href="/cb?code=`+canary+`">x</a> Bearer `+canary))
+	got = redactBody("text/html", []byte(`<a href="/cb?code=`+canary+`">x</a> Bearer `+canary))
 	if strings.Contains(got, canary) {
 		t.Errorf("html: %q", got)
 	}
 	// Binary is summarised.
-	got = RedactBody("application/octet-stream", []byte{0, 1, 2, 0xff})
+	got = redactBody("application/octet-stream", []byte{0, 1, 2, 0xff})
 	if got != "[application/octet-stream body, 4 bytes]" {
 		t.Errorf("binary: %q", got)
 	}
 	// Big bodies are capped.
 	big := strings.Repeat("a", maxRecordedBody*2)
-	if got = RedactBody("text/plain", []byte(big)); len(got) > maxRecordedBody+100 {
+	if got = redactBody("text/plain", []byte(big)); len(got) > maxRecordedBody+100 {
 		t.Errorf("not capped: %d", len(got))
 	}
 	// Deep nesting does not blow the stack and does not leak.
 	deep := strings.Repeat(`{"a":`, 10000) + `"` + canary + `"` + strings.Repeat("}", 10000)
-	if got = RedactBody("application/json", []byte(deep)); strings.Contains(got, canary) && !strings.Contains(got, "invalid JSON") {
+	if got = redactBody("application/json", []byte(deep)); strings.Contains(got, canary) && !strings.Contains(got, "invalid JSON") {
 		t.Errorf("deep JSON handled oddly")
 	}
 }

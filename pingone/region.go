@@ -167,16 +167,16 @@ func CustomDomainIssuer(domain string) (string, error) {
 
 // Issuer is the OIDC issuer of an environment: {AuthBase}/{envID}/as.
 func (e Endpoints) Issuer(envID string) string {
-	return e.AuthURL(envID, "as")
+	return e.authURL(envID, "as")
 }
 
-// AuthURL builds {AuthBase}/{envID}/{path}; path is relative, e.g. "as/token".
-func (e Endpoints) AuthURL(envID, path string) string {
+// authURL builds {AuthBase}/{envID}/{path}; path is relative, e.g. "as/token".
+func (e Endpoints) authURL(envID, path string) string {
 	return e.AuthBase + "/" + envID + "/" + strings.TrimLeft(path, "/")
 }
 
-// APIURL builds {APIBase}/{path}; path is relative, e.g. "environments/{id}/applications".
-func (e Endpoints) APIURL(path string) string {
+// apiURL builds {APIBase}/{path}; path is relative, e.g. "environments/{id}/applications".
+func (e Endpoints) apiURL(path string) string {
 	return e.APIBase + "/" + strings.TrimLeft(path, "/")
 }
 

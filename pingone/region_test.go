@@ -51,14 +51,14 @@ func TestEndpointURLs(t *testing.T) {
 	if got := e.Issuer(env); got != "https://auth.pingone.eu/"+env+"/as" {
 		t.Errorf("Issuer = %s", got)
 	}
-	if got := e.AuthURL(env, "as/token"); got != "https://auth.pingone.eu/"+env+"/as/token" {
-		t.Errorf("AuthURL = %s", got)
+	if got := e.authURL(env, "as/token"); got != "https://auth.pingone.eu/"+env+"/as/token" {
+		t.Errorf("authURL = %s", got)
 	}
-	if got := e.AuthURL(env, "/flows/x"); got != "https://auth.pingone.eu/"+env+"/flows/x" {
-		t.Errorf("AuthURL with leading slash = %s", got)
+	if got := e.authURL(env, "/flows/x"); got != "https://auth.pingone.eu/"+env+"/flows/x" {
+		t.Errorf("authURL with leading slash = %s", got)
 	}
-	if got := e.APIURL("environments/" + env + "/applications"); got != "https://api.pingone.eu/v1/environments/"+env+"/applications" {
-		t.Errorf("APIURL = %s", got)
+	if got := e.apiURL("environments/" + env + "/applications"); got != "https://api.pingone.eu/v1/environments/"+env+"/applications" {
+		t.Errorf("apiURL = %s", got)
 	}
 }
 

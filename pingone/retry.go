@@ -19,8 +19,8 @@ type RetryPolicy struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
-// WithDefaults returns p with zero fields replaced by the defaults.
-func (p RetryPolicy) WithDefaults() RetryPolicy {
+// withDefaults returns p with zero fields replaced by the defaults.
+func (p RetryPolicy) withDefaults() RetryPolicy {
 	if p.MaxAttempts <= 0 {
 		p.MaxAttempts = 4
 	}
@@ -37,20 +37,17 @@ func (p RetryPolicy) WithDefaults() RetryPolicy {
 		p.MaxRetryAfter = 30 * time.Second
 	}
 	if p.Sleep == nil {
-		p.Sleep = SleepContext
+		p.Sleep = sleepContext
 	}
 	return p
 }
 
-// NoRetry is a policy that makes exactly one attempt.
-func NoRetry() RetryPolicy { return RetryPolicy{MaxAttempts: 1} }
-
-// Backoff returns how long to wait before attempt number next (2 for the first retry) and
+// backoff returns how long to wait before attempt number next (2 for the first retry) and
 // whether to retry at all. A server-supplied retryAfter (>0) replaces the computed backoff;
 // one longer than MaxRetryAfter stops retrying rather than hammering the server early, and the
 // caller surfaces the error with its RetryAfter so the user can be told when to try again.
-func (p RetryPolicy) Backoff(next int, retryAfter time.Duration) (time.Duration, bool) {
-	p = p.WithDefaults()
+func (p RetryPolicy) backoff(next int, retryAfter time.Duration) (time.Duration, bool) {
+	p = p.withDefaults()
 	if next > p.MaxAttempts || next < 2 {
 		return 0, false
 	}
@@ -71,13 +68,8 @@ func (p RetryPolicy) Backoff(next int, retryAfter time.Duration) (time.Duration,
 	return half + time.Duration(rand.Int64N(int64(half)+1)), true
 }
 
-// Wait sleeps d using the policy's Sleep, returning ctx's error if it ends first.
-func (p RetryPolicy) Wait(ctx context.Context, d time.Duration) error {
-	return p.WithDefaults().Sleep(ctx, d)
-}
-
-// SleepContext waits d or until ctx is done.
-func SleepContext(ctx context.Context, d time.Duration) error {
+// sleepContext waits d or until ctx is done.
+func sleepContext(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
@@ -91,9 +83,9 @@ func SleepContext(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// RetryableStatus reports the statuses worth repeating an idempotent request for:
+// retryableStatus reports the statuses worth repeating an idempotent request for:
 // 408, 429, 500, 502, 503, 504 (not 501 or 4xx client errors).
-func RetryableStatus(status int) bool {
+func retryableStatus(status int) bool {
 	switch status {
 	case http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
 		http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:

@@ -3,6 +3,7 @@ package pingone
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -172,6 +173,29 @@ func (e Exchange) clone() Exchange {
 }
 
 type stepKey struct{}
+
+type recordKey struct{}
+
+// RecordTo returns a context whose requests, made through a client from NewHTTPClient, are
+// also recorded in t, redacted exactly as the client's own transcripts record them. A use
+// case gets the exchanges of its own call this way, however many other requests the
+// shared transcript records meanwhile. Nested calls add to the transcripts of ctx.
+func RecordTo(ctx context.Context, t *Transcript) context.Context {
+	if t == nil {
+		return ctx
+	}
+	outer := recordersFrom(ctx)
+	if slices.Contains(outer, t) {
+		return ctx
+	}
+	return context.WithValue(ctx, recordKey{}, append(slices.Clip(outer), t))
+}
+
+// recordersFrom returns the transcripts added to ctx by RecordTo.
+func recordersFrom(ctx context.Context) []*Transcript {
+	ts, _ := ctx.Value(recordKey{}).([]*Transcript)
+	return ts
+}
 
 // WithStep labels the requests made with ctx, so the transcript can say which part of a
 // flow ("worker-token", "authorize", "token", ...) each exchange belongs to.

@@ -20,7 +20,7 @@ import (
 
 // HTTPOptions configure NewHTTPClient. The zero value is usable.
 type HTTPOptions struct {
-	// Timeout bounds each request including reading the body; default 30 s.
+	// Timeout bounds each request including reading the body; default DefaultHTTPTimeout.
 	Timeout time.Duration
 	// MaxResponseBytes bounds a buffered response body; default 1 MiB. Larger bodies fail
 	// with ErrResponseTooLarge instead of being read into memory.
@@ -44,8 +44,11 @@ type HTTPOptions struct {
 	UserAgent string
 }
 
+// DefaultHTTPTimeout bounds each HTTP request to PingOne, the sign-in's included, when no
+// other timeout is configured.
+const DefaultHTTPTimeout = 30 * time.Second
+
 const (
-	defaultTimeout          = 30 * time.Second
 	defaultMaxResponseBytes = 1 << 20
 	defaultUserAgent        = "PKCE Desk"
 )
@@ -61,7 +64,7 @@ var ErrResponseTooLarge = errors.New("pingone: response body too large")
 // an in-memory reader, so the transcript sees exactly what the caller sees.
 func NewHTTPClient(o HTTPOptions) *http.Client {
 	if o.Timeout <= 0 {
-		o.Timeout = defaultTimeout
+		o.Timeout = DefaultHTTPTimeout
 	}
 	if o.MaxResponseBytes <= 0 {
 		o.MaxResponseBytes = defaultMaxResponseBytes
@@ -113,7 +116,7 @@ func defaultTransport() http.RoundTripper {
 		t.TLSClientConfig = &tls.Config{}
 	}
 	t.TLSClientConfig.MinVersion = tls.VersionTLS12
-	t.ResponseHeaderTimeout = defaultTimeout
+	t.ResponseHeaderTimeout = DefaultHTTPTimeout
 	return t
 }
 
@@ -140,15 +143,24 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 
 	// Redaction is the costly part of recording: it is done once, here, however many
 	// transcripts receive the exchange, and not at all when there is none.
-	recording := len(t.sinks) > 0
+	sinks := t.sinks
+	if extra := recordersFrom(req.Context()); len(extra) > 0 {
+		sinks = slices.Clone(sinks)
+		for _, tr := range extra {
+			if !slices.Contains(sinks, tr) {
+				sinks = append(sinks, tr)
+			}
+		}
+	}
+	recording := len(sinks) > 0
 	var ex Exchange
 	if recording {
 		ex = Exchange{
 			Step:          StepFrom(req.Context()),
 			Method:        out.Method,
-			URL:           RedactURL(out.URL.String()),
-			RequestHeader: RedactHeader(out.Header),
-			RequestBody:   RedactBody(out.Header.Get("Content-Type"), reqBody),
+			URL:           redactURL(out.URL.String()),
+			RequestHeader: redactHeader(out.Header),
+			RequestBody:   redactBody(out.Header.Get("Content-Type"), reqBody),
 			Started:       started,
 		}
 	}
@@ -157,7 +169,7 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 			return
 		}
 		ex.Duration = time.Since(started)
-		for _, tr := range t.sinks {
+		for _, tr := range sinks {
 			tr.add(ex)
 		}
 	}
@@ -165,13 +177,13 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	resp, err := t.base.RoundTrip(out)
 	if err != nil {
 		err = t.timeoutAware(req, ctx, err)
-		ex.Err = ClassifyNetworkError(err)
+		ex.Err = classifyNetworkError(err)
 		record()
 		return nil, err
 	}
 	ex.Status = resp.StatusCode
 	if recording {
-		ex.ResponseHeader = RedactHeader(resp.Header)
+		ex.ResponseHeader = redactHeader(resp.Header)
 	}
 
 	body, readErr := readBounded(resp.Body, resp.ContentLength, t.opts.MaxResponseBytes)
@@ -179,7 +191,7 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	switch {
 	case readErr != nil:
 		readErr = t.timeoutAware(req, ctx, readErr)
-		ex.Err = ClassifyNetworkError(readErr)
+		ex.Err = classifyNetworkError(readErr)
 		record()
 		return nil, readErr
 	case int64(len(body)) > t.opts.MaxResponseBytes:
@@ -189,7 +201,7 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		return nil, ErrResponseTooLarge
 	}
 	if recording {
-		ex.ResponseBody = RedactBody(resp.Header.Get("Content-Type"), body)
+		ex.ResponseBody = redactBody(resp.Header.Get("Content-Type"), body)
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
@@ -258,10 +270,10 @@ func snapshotRequestBody(req, out *http.Request) ([]byte, error) {
 	return b, nil
 }
 
-// ClassifyNetworkError names the class of a transport failure ("timeout", "connection
+// classifyNetworkError names the class of a transport failure ("timeout", "connection
 // refused", "DNS lookup failed", "TLS certificate rejected", ...). It never returns the error
 // text itself: net/http errors quote the full request URL, query string included.
-func ClassifyNetworkError(err error) string {
+func classifyNetworkError(err error) string {
 	var (
 		dnsErr  *net.DNSError
 		certErr *tls.CertificateVerificationError
@@ -302,7 +314,7 @@ func ClassifyNetworkError(err error) string {
 }
 
 // NetworkError is a transport failure with a message that is safe to show: only the class
-// (see ClassifyNetworkError) and the host, never the URL. Unwrap gives the original error
+// (see classifyNetworkError) and the host, never the URL. Unwrap gives the original error
 // for errors.Is.
 type NetworkError struct {
 	Op    string // what was being done, e.g. "create application"
@@ -331,7 +343,7 @@ func (e *NetworkError) Timeout() bool { return e.Class == "timeout" }
 
 // NewNetworkError wraps a transport error from an http.Client call.
 func NewNetworkError(op string, err error) *NetworkError {
-	return &NetworkError{Op: op, Class: ClassifyNetworkError(err), Host: hostOf(err), Err: err}
+	return &NetworkError{Op: op, Class: classifyNetworkError(err), Host: hostOf(err), Err: err}
 }
 
 // hostOf names the host a transport error is about: from the request URL that net/http

@@ -233,10 +233,10 @@ func TestConnectionRefusedClass(t *testing.T) {
 	addr := srv.URL
 	srv.Close()
 	_, err := NewHTTPClient(HTTPOptions{}).Get(addr)
-	if got := ClassifyNetworkError(err); got != "connection refused" {
+	if got := classifyNetworkError(err); got != "connection refused" {
 		t.Errorf("class = %q", got)
 	}
-	if ClassifyNetworkError(context.Canceled) != "canceled" || ClassifyNetworkError(nil) != "" {
+	if classifyNetworkError(context.Canceled) != "canceled" || classifyNetworkError(nil) != "" {
 		t.Error("simple classes wrong")
 	}
 }

@@ -127,7 +127,7 @@ func (m *Management) requestToken(ctx context.Context, style authStyle) (string,
 		form.Set("client_secret", m.worker.ClientSecret)
 	}
 	body := []byte(form.Encode())
-	tokenURL := m.endpoints.AuthURL(m.worker.EnvironmentID, "as/token")
+	tokenURL := m.endpoints.authURL(m.worker.EnvironmentID, "as/token")
 
 	for attempt := 1; ; attempt++ {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, tokenURL, bytes.NewReader(body))
@@ -153,7 +153,7 @@ func (m *Management) requestToken(ctx context.Context, style authStyle) (string,
 			}
 			// A client_credentials request has no side effect worth protecting, so a
 			// transport failure is retried like an idempotent call.
-			if d, ok := m.retry.Backoff(attempt+1, 0); ok {
+			if d, ok := m.retry.backoff(attempt+1, 0); ok {
 				if werr := m.retry.Sleep(ctx, d); werr != nil {
 					return "", 0, werr
 				}
@@ -168,10 +168,10 @@ func (m *Management) requestToken(ctx context.Context, style authStyle) (string,
 			tok, ttl, err := parseTokenResponse(status, resp.Header, respBody)
 			return tok, ttl, withHost(err, responseHost(resp))
 		}
-		apiErr := DecodeResponseError(resp, respBody)
+		apiErr := decodeResponseError(resp, respBody)
 		retryAfter, _ = ParseRetryAfter(resp.Header, m.now())
-		if RetryableStatus(status) {
-			if d, ok := m.retry.Backoff(attempt+1, retryAfter); ok {
+		if retryableStatus(status) {
+			if d, ok := m.retry.backoff(attempt+1, retryAfter); ok {
 				if werr := m.retry.Sleep(ctx, d); werr != nil {
 					return "", 0, werr
 				}

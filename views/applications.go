@@ -31,8 +31,9 @@ type ApplicationsScreen struct {
 
 	// task is the last background task started, whatever its kind: tests wait on it.
 	task *Task
-	// gen counts connection changes. Reads of an older connection are cancelled; writes
-	// (create, fix, delete, demo user) are left to finish so their outcome is not made
+	// gen counts connection changes. Reads of an older connection are cancelled, and so
+	// is a running create, so that Create works at once on the new connection; the other
+	// writes (fix, delete, demo user) are left to finish so their outcome is not made
 	// uncertain, but their results are dropped when gen moved on.
 	gen int
 	// confirm asks before a destructive action; a seam for tests, which cannot easily tap
@@ -59,7 +60,8 @@ func NewApplicationsScreen(desk *app.Desk, sh *Shell) *ApplicationsScreen {
 		s.copy, sh.signInWith, s.askDelete, s.selfCheck.objects()...)
 	s.demo = newAppsDemoUser(s.copy, sh.clipboard, func() { s.CreateDemoUser() })
 
-	createSplit := container.NewHSplit(container.NewVScroll(s.form.object), container.NewVScroll(s.result.object))
+	// The form scrolls inside its own pane, over its fixed Create bar (apps_create_form.go).
+	createSplit := container.NewHSplit(s.form.object, container.NewVScroll(s.result.object))
 	createSplit.SetOffset(0.55)
 	browse := container.NewHSplit(s.list.object, container.NewVScroll(s.details.object))
 	browse.SetOffset(0.4)
@@ -111,15 +113,19 @@ func (s *ApplicationsScreen) Screen() Screen {
 }
 
 // ConnectionChanged forgets everything that belonged to the previous connection and
-// reloads the list. The form keeps what the user typed: its seed (the loopback redirect)
-// does not depend on the connection.
+// reloads the list. A create still running is cancelled: it was aimed at the previous
+// connection's environment, and must not keep Create disabled on the new one. The form
+// keeps what the user typed: its seed (the loopback redirect) does not depend on the
+// connection.
 func (s *ApplicationsScreen) ConnectionChanged() {
 	s.gen++
-	for _, t := range []*Task{s.listTask, s.checkTask} {
+	for _, t := range []*Task{s.listTask, s.checkTask, s.createTask} {
 		if t != nil {
 			t.Cancel()
 		}
 	}
+	s.creating, s.createTask = false, nil
+	s.form.createButton.Enable()
 	s.result.show(nil)
 	s.list.clear()
 	s.clearDetails()

@@ -2,8 +2,6 @@ package views
 
 import (
 	"context"
-	"net/url"
-	"strings"
 
 	"github.com/pkcedesk/pkcedesk/pingone"
 )
@@ -11,7 +9,7 @@ import (
 // createResult is what one press of Create brought back.
 type createResult struct {
 	app           *pingone.Application
-	sent, replied string // the create exchange's bodies, redacted by the transcript
+	sent, replied string // the create request's own bodies, redacted as the transcript is
 	apps          []pingone.Application
 	listErr       error
 }
@@ -57,16 +55,11 @@ func (s *ApplicationsScreen) startCreate() *Task {
 	f.problem.clear()
 	s.result.show(nil) // the last create's "Created …" is not the outcome of this one
 	req, scopes, filter, gen := f.request(), f.selectedScopes(), s.list.filter.Text, s.gen
-	transcript := s.desk.Transcript()
 	return Run(context.Background(), s.sh.progress(), func(ctx context.Context) (createResult, error) {
-		before := lastExchangeID(transcript.Entries())
 		var res createResult
 		created, err := s.desk.CreateApplication(ctx, req, scopes)
-		res.app = created
 		if created != nil {
-			if ex, ok := createExchange(transcript.Entries(), before); ok {
-				res.sent, res.replied = ex.RequestBody, ex.ResponseBody
-			}
+			res.app, res.sent, res.replied = created.Application, created.Sent, created.Received
 			// The list is read in the same task so the new app is in it when the task ends.
 			res.apps, res.listErr = s.desk.ListApplications(ctx, filter)
 		}
@@ -86,29 +79,4 @@ func (s *ApplicationsScreen) startCreate() *Task {
 		s.sh.pickApp(res.app.ID, res.app.Name)
 		s.setApps(res.apps, res.listErr)
 	})
-}
-
-// lastExchangeID is the ID of the newest recorded exchange (0 when none).
-func lastExchangeID(entries []pingone.Exchange) int {
-	id := 0
-	for _, ex := range entries {
-		id = max(id, ex.ID)
-	}
-	return id
-}
-
-// createExchange finds the create request recorded after exchange ID after: the last
-// POST to …/applications (grants go to …/applications/{id}/grants and do not match).
-func createExchange(entries []pingone.Exchange, after int) (pingone.Exchange, bool) {
-	for i := len(entries) - 1; i >= 0; i-- {
-		ex := entries[i]
-		if ex.ID <= after || ex.Method != "POST" {
-			continue
-		}
-		u, err := url.Parse(ex.URL)
-		if err == nil && strings.HasSuffix(u.Path, "/applications") {
-			return ex, true
-		}
-	}
-	return pingone.Exchange{}, false
 }

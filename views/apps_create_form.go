@@ -44,9 +44,11 @@ const (
 const offlineAccess = "offline_access"
 
 // appsCreateForm is the Create tab's form: a new OIDC application, prefilled with the
-// seed, with PingOne's complaints under the fields they are about.
+// seed, with PingOne's complaints under the fields they are about. The fields scroll;
+// Create and Reset sit in a bar under them that never scrolls away.
 type appsCreateForm struct {
 	object fyne.CanvasObject
+	scroll *container.Scroll // the fields
 
 	newSeed                                  func() pingone.ApplicationRequest
 	seed                                     pingone.ApplicationRequest
@@ -55,6 +57,7 @@ type appsCreateForm struct {
 	grantTypes, responseTypes, scopes        *widget.CheckGroup
 	enabled                                  *widget.Check
 	fieldErrors                              map[string]*widget.Label
+	fields                                   []formField // in the order shown
 	problem                                  *explainedError
 	createButton, resetButton                *widget.Button
 	filling, hadRefresh                      bool
@@ -96,7 +99,9 @@ func newAppsCreateForm(redirect string, newSeed func() pingone.ApplicationReques
 		helpLabel.Importance = widget.LowImportance
 		helpLabel.Wrapping = fyne.TextWrapWord
 		title := widget.NewLabelWithStyle(label, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
-		rows = append(rows, title, container.New(layout.NewCustomPaddedVBoxLayout(0), w, errLabel, helpLabel))
+		cell := container.New(layout.NewCustomPaddedVBoxLayout(0), w, errLabel, helpLabel)
+		rows = append(rows, title, cell)
+		f.fields = append(f.fields, formField{name: field, input: w, cell: cell})
 	}
 	add("Name", appFieldName, f.name, "Shown in the PingOne console and on the sign-on page; it must be unique in the environment.")
 	add("Description", appFieldDescription, f.description, "Optional, for the people who read the console.")
@@ -110,7 +115,7 @@ func newAppsCreateForm(redirect string, newSeed func() pingone.ApplicationReques
 	add("State", appFieldEnabled, f.enabled, "A disabled application cannot be signed in to.")
 	add("Grant scopes", "", f.scopes, "Sign-ins may only ask for OpenID scopes granted to the app (openid itself needs none). offline_access follows REFRESH_TOKEN: it asks for a refresh token, which only that grant type gives.")
 
-	f.createButton = widget.NewButtonWithIcon("Create", theme.ContentAddIcon(), onCreate)
+	f.createButton = widget.NewButtonWithIcon("Create application", theme.ContentAddIcon(), onCreate)
 	f.createButton.Importance = widget.HighImportance
 	f.resetButton = widget.NewButtonWithIcon("Reset to the seed", theme.ContentUndoIcon(), f.reset)
 	f.problem = newExplainedError()
@@ -120,13 +125,20 @@ func newAppsCreateForm(redirect string, newSeed func() pingone.ApplicationReques
 	intro := widget.NewLabel("Prefilled with Ping's public-client seed: a native app that signs in with authorization code and PKCE, without a secret.")
 	intro.Wrapping = fyne.TextWrapWord
 	intro.Importance = widget.LowImportance
-	f.object = container.NewVBox(
-		heading, intro,
-		container.New(layout.NewFormLayout(), rows...),
-		f.problem.object,
-		container.NewHBox(f.createButton, f.resetButton),
-	)
+	f.scroll = container.NewVScroll(container.NewVBox(heading, intro, container.New(layout.NewFormLayout(), rows...)))
+	// The explanation of a failed create sits over the buttons, where the eye is after
+	// pressing Create; the field it is about scrolls into view above.
+	bar := container.NewVBox(widget.NewSeparator(), f.problem.object, container.NewHBox(f.createButton, f.resetButton))
+	f.object = container.NewBorder(nil, bar, nil, nil, f.scroll)
 	return f
+}
+
+// formField is one row of the form: its PingOne field name ("" for the scopes, which
+// PingOne does not name), its input, and the cell holding the input and its messages.
+type formField struct {
+	name  string
+	input fyne.CanvasObject
+	cell  fyne.CanvasObject
 }
 
 // touched hides PingOne's complaint about a field the user edited: the value it was about
@@ -213,13 +225,13 @@ func (f *appsCreateForm) selectedScopes() []string {
 	return inOrder(app.OptionalScopes, f.scopes.Selected)
 }
 
-// showError puts PingOne's complaints on their fields and the explanation under the
-// form. The form itself is left exactly as the user filled it.
+// showError puts the complaints (PingOne's details[].target, or the app's own
+// validation) on their fields and the explanation under the form, then scrolls to the
+// first marked field and gives it the focus. The form's values are left exactly as the
+// user filled them.
 func (f *appsCreateForm) showError(err error) {
 	var other []string
-	var pe *pingone.Error
-	if errors.As(err, &pe) {
-		fields := pe.FieldErrors()
+	if fields := fieldErrorsOf(err); len(fields) > 0 {
 		targets := make([]string, 0, len(fields))
 		for t := range fields {
 			targets = append(targets, t)
@@ -239,6 +251,68 @@ func (f *appsCreateForm) showError(err error) {
 		}
 	}
 	f.problem.show("", err, strings.Join(other, "\n"))
+	f.revealFirstError()
+}
+
+// fieldErrorsOf is the per-field messages an error carries: PingOne's rejection (or the
+// client-side check that mirrors it), app's ValidationError, or a Problem naming fields.
+func fieldErrorsOf(err error) map[string]string {
+	var (
+		pe *pingone.Error
+		ve *app.ValidationError
+		pr *app.Problem
+	)
+	switch {
+	case errors.As(err, &pe):
+		return pe.FieldErrors()
+	case errors.As(err, &ve):
+		return ve.Fields
+	case errors.As(err, &pr):
+		return pr.Fields
+	}
+	return nil
+}
+
+// revealFirstError scrolls the first field with a message into view and focuses it.
+func (f *appsCreateForm) revealFirstError() {
+	for i, fld := range f.fields {
+		if l := f.fieldErrors[fld.name]; fld.name == "" || l == nil || !l.Visible() {
+			continue
+		}
+		f.scroll.Refresh() // lay out the messages just shown before measuring
+		revealInScroll(f.scroll, fld.cell)
+		f.focusField(i)
+		return
+	}
+}
+
+// focusField gives the keyboard focus to field i. A CheckGroup is not focusable itself:
+// its first check is, reached with Tab from the input before it.
+func (f *appsCreateForm) focusField(i int) {
+	c := fyne.CurrentApp().Driver().CanvasForObject(f.fields[i].input)
+	if c == nil {
+		return
+	}
+	switch in := f.fields[i].input.(type) {
+	case fyne.Focusable:
+		c.Focus(in)
+	case *widget.CheckGroup:
+		for j := i - 1; j >= 0; j-- {
+			prev, ok := f.fields[j].input.(fyne.Focusable)
+			if !ok {
+				continue
+			}
+			c.Focus(prev)
+			for range 32 { // a bound, should the group not be where Tab leads
+				c.FocusNext()
+				if ch, ok := c.Focused().(*widget.Check); ok && slices.Contains(in.Options, ch.Text) {
+					return
+				}
+			}
+			c.Unfocus()
+			return
+		}
+	}
 }
 
 // nonBlankLines splits a multi-line entry into its non-blank, trimmed lines.

@@ -53,9 +53,8 @@ func NewConnectionsScreen(desk *app.Desk, sh *Shell) *ConnectionsScreen {
 	split.SetOffset(0.3)
 	s.Object = container.New(layout.NewCustomPaddedLayout(4, 8, 12, 12), split)
 
-	// The sandbox starts here, synchronously, once: it only opens a loopback listener, and
-	// the window is not shown yet, so a background task would only race with building it.
-	s.sandbox.fill(desk)
+	// The sandbox starts in the background: generating its signing key takes a moment.
+	s.task = s.sandbox.fill(desk, sh.progress())
 	s.list.reload(desk.ActiveProfile().ID)
 	s.showSelected()
 	s.showActive()

@@ -1,6 +1,8 @@
 package views
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
@@ -19,10 +21,11 @@ type connSandbox struct {
 	env          *widget.Label
 	demoUsername *widget.Label
 	demoPassword *widget.Label
-	problem      *widget.Label
+	status       *widget.Label     // "Starting the sandbox…", or why it did not start
 	copyable     map[string]string // what each copy button copies
 	copy         map[string]*widget.Button
 	clipboard    func() fyne.Clipboard
+	task         *Task // the start of the sandbox, for tests
 }
 
 // newConnSandbox builds the panel, empty until fill; the copy buttons copy to clipboard().
@@ -32,7 +35,7 @@ func newConnSandbox(clipboard func() fyne.Clipboard) *connSandbox {
 		env:          widget.NewLabel(""),
 		demoUsername: widget.NewLabel(""),
 		demoPassword: widget.NewLabel(""),
-		problem:      wrappedLabel(),
+		status:       wrappedLabel(),
 		copyable:     map[string]string{},
 		copy:         map[string]*widget.Button{},
 		clipboard:    clipboard,
@@ -54,7 +57,7 @@ func newConnSandbox(clipboard func() fyne.Clipboard) *connSandbox {
 	)
 	title := sectionTitle("Sandbox (offline)")
 	title.SizeName = theme.SizeNameSubHeadingText
-	p.object = container.NewVBox(title, about, p.problem, grid, fixtures)
+	p.object = container.NewVBox(title, about, p.status, grid, fixtures)
 	return p
 }
 
@@ -70,23 +73,31 @@ func (p *connSandbox) copyRow(value *widget.Label, key string) fyne.CanvasObject
 	return container.NewBorder(nil, nil, nil, b, value)
 }
 
-// fill starts the desk's sandbox, if it has not started yet, and shows its details.
-func (p *connSandbox) fill(desk *app.Desk) {
-	srv, err := desk.SandboxServer()
-	if err == nil {
-		var demo app.DemoCredentials
-		if demo, err = desk.SandboxDemoUser(); err == nil {
-			info := srv.Info()
-			p.copyable["address"] = info.AuthBaseURL
-			p.copyable["environment"] = info.EnvironmentID
-			p.copyable["username"] = demo.Username
-			p.copyable["password"] = demo.Password
-			p.address.SetText(info.AuthBaseURL)
-			p.env.SetText(info.EnvironmentID)
-			p.demoUsername.SetText(demo.Username)
-			p.demoPassword.SetText(demo.Password)
-			return
-		}
+// fill starts the desk's sandbox in the background, if it has not started yet (its
+// signing key takes a moment to generate), and shows its details once it is ready;
+// "Starting the sandbox…" meanwhile. It runs on the UI goroutine and returns the task.
+func (p *connSandbox) fill(desk *app.Desk, progress *Progress) *Task {
+	p.status.Importance = widget.LowImportance
+	setShown(p.status, "Starting the sandbox…")
+	p.task = Run(context.Background(), progress, func(context.Context) (app.SandboxInfo, error) {
+		return desk.SandboxInfo()
+	}, p.show)
+	return p.task
+}
+
+// show puts the sandbox's details on screen, or explains why it did not start.
+func (p *connSandbox) show(info app.SandboxInfo, err error) {
+	if err != nil {
+		showProblem(p.status, nil, err)
+		return
 	}
-	showProblem(p.problem, nil, err)
+	setShown(p.status, "")
+	p.copyable["address"] = info.Address
+	p.copyable["environment"] = info.EnvironmentID
+	p.copyable["username"] = info.Demo.Username
+	p.copyable["password"] = info.Demo.Password
+	p.address.SetText(info.Address)
+	p.env.SetText(info.EnvironmentID)
+	p.demoUsername.SetText(info.Demo.Username)
+	p.demoPassword.SetText(info.Demo.Password)
 }

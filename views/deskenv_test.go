@@ -60,21 +60,31 @@ func newDeskEnv(t *testing.T, mods ...deskEnvOpt) *deskEnv {
 	for _, m := range mods {
 		m(&opts)
 	}
+	started := opts.SandboxStarted
+	opts.SandboxStarted = func(srv *sandbox.Server) {
+		e.Sandbox = srv
+		if started != nil {
+			started(srv)
+		}
+	}
 	d, err := app.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
 	e.Desk = d
-	srv, err := d.SandboxServer()
-	if err != nil {
+	if _, err := d.SandboxInfo(); err != nil { // starts the sandbox, for fault injection
 		t.Fatal(err)
 	}
-	e.Sandbox = srv
 	w := test.NewTempWindow(t, nil)
-	e.Win = newDeskWindow(a, w, d, "test", TokensOptions{NewTicker: newFakeTicker().New})
+	// Tasks the screens start while they are built finish on their own goroutines (the
+	// test driver runs fyne.Do inline): building takes the UI's turn, so they wait for it.
+	asUI(func() {
+		e.Win = newDeskWindow(a, w, d, "test", TokensOptions{NewTicker: newFakeTicker().New})
+		w.Resize(fyne.NewSize(1180, 780))
+	})
 	t.Cleanup(func() { e.Win.SignIn.Close(); e.Win.Close() })
-	w.Resize(fyne.NewSize(1180, 780))
+	waitTask(t, e.Win.Connections.sandbox.task, "the sandbox panel")
 	return e
 }
 
@@ -107,7 +117,7 @@ func createSeedApp(t *testing.T, d *app.Desk, name string, scopes ...string) *pi
 	if err != nil {
 		t.Fatal(err)
 	}
-	return created
+	return created.Application
 }
 
 // activateLookAlike saves the running sandbox as a connection of its own (an "other host"

@@ -95,6 +95,14 @@ func (c *fakeClock) Set(t time.Time) {
 	c.mu.Unlock()
 }
 
+// asUI runs f as the UI goroutine would: one turn at a time with the updates background
+// tasks make through onUI, which the test driver runs on the tasks' own goroutines.
+func asUI(f func()) {
+	uiTurn.Lock()
+	defer uiTurn.Unlock()
+	f()
+}
+
 // waitFor fails the test if ch does not deliver within a generous bound.
 func waitFor[T any](t *testing.T, ch <-chan T, what string) T {
 	t.Helper()

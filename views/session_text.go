@@ -53,7 +53,10 @@ func refreshedText(ev app.SessionEvent) string {
 }
 
 // signedOutText is the outcome of a sign-out: what PingOne revoked (RFC 7009), or what did
-// not go through. The session has ended here either way.
+// not go through. The session has ended here either way. An in-app session was also
+// signed out of PingOne by the app itself (OpenID Connect RP-Initiated Logout 1.0 §2),
+// which the sentence says; a browser session's PingOne cookie is the browser's, and the
+// view adds what became of the sign-off page it opened there.
 func signedOutText(ev app.SessionEvent) (string, widget.Importance) {
 	at := ev.At.Local().Format("15:04:05")
 	if ev.Err != nil {
@@ -64,12 +67,24 @@ func signedOutText(ev app.SessionEvent) (string, widget.Importance) {
 		}
 		return text, widget.DangerImportance
 	}
-	if len(ev.Revoked) == 0 {
+	inApp := ev.Ended.SignsOffInApp()
+	names := revokedNames(ev.Revoked)
+	switch {
+	case inApp && names == "":
+		return "Signed out of PingOne at " + at + ": PingOne ended its session.", widget.SuccessImportance
+	case inApp:
+		return "Signed out of PingOne at " + at + ": PingOne revoked the " + names + " and ended its session.", widget.SuccessImportance
+	case names == "":
 		return "Signed out at " + at + ".", widget.SuccessImportance
 	}
-	names := strings.Join(ev.Revoked, " and ")
-	if len(ev.Revoked) == 2 && strings.HasSuffix(ev.Revoked[0], " token") && strings.HasSuffix(ev.Revoked[1], " token") {
-		names = strings.TrimSuffix(ev.Revoked[0], " token") + " and " + ev.Revoked[1] + "s" // "refresh and access tokens"
-	}
 	return "Signed out at " + at + ": PingOne revoked the " + names + ".", widget.SuccessImportance
+}
+
+// revokedNames lists the revoked tokens as a phrase: "access token", "refresh and access
+// tokens".
+func revokedNames(revoked []string) string {
+	if len(revoked) == 2 && strings.HasSuffix(revoked[0], " token") && strings.HasSuffix(revoked[1], " token") {
+		return strings.TrimSuffix(revoked[0], " token") + " and " + revoked[1] + "s"
+	}
+	return strings.Join(revoked, " and ")
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/pkcedesk/pkcedesk/app"
 	"github.com/pkcedesk/pkcedesk/pingone"
-	"github.com/pkcedesk/pkcedesk/pingone/signin"
 )
 
 // Texts the tests and the issue refer to.
@@ -125,18 +124,22 @@ type SignInScreen struct {
 	// This attempt's PKCE values. The verifier is shown in full only once the attempt has
 	// ended with its code redeemed (RFC 7636 §4.5: the verifier is what makes a code
 	// redeemable, so it is secret while a code may still be redeemed with it).
-	pkce                                       *signin.AttemptSecrets
+	pkce                                       *app.SignInPKCE
 	redeemed                                   bool // the token endpoint accepted this attempt's code
 	ended                                      bool // the attempt is over (done, failed or cancelled)
 	verifierLabel, challengeLabel, methodLabel *widget.Label
 	stateLabel, nonceLabel                     *widget.Label
+	pkceExplain                                []*widget.Label // each value's explanation, in row order
 
 	attempt atomic.Uint64 // bumped by every start and cancel
 	running bool          // a sign-in or password change is in flight
 	task    *Task         // the last background task (tests wait on it)
 
 	// afterEvent (tests only) runs on the UI goroutine after an event was put on screen.
-	afterEvent func(signin.Event)
+	afterEvent func(app.SignInEvent)
+
+	// scopePanel ticks the scope boxes after the picked application's grants.
+	scopePanel *signInScopes
 
 	content fyne.CanvasObject
 }
@@ -158,7 +161,7 @@ func NewSignInScreen(desk *app.Desk, sh *Shell) *SignInScreen {
 	s.buildForm()
 	s.sessionSub = subjectLabel()
 	s.buildSteps()
-	s.buildPKCE()
+	s.buildBottom()
 
 	left := s.formObject()
 	right := container.NewVSplit(s.stepsObject(), s.bottom)
@@ -271,8 +274,6 @@ func (s *SignInScreen) Close() {
 		s.task.Cancel()
 	}
 }
-
-// --- screen state -------------------------------------------------------------
 
 func (s *SignInScreen) setRunning() {
 	s.running = true

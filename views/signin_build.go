@@ -9,8 +9,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// --- building ---------------------------------------------------------------
-
 func (s *SignInScreen) buildForm() {
 	s.appSelect = widget.NewSelect(nil, func(string) {
 		if i := s.appSelect.SelectedIndex(); i >= 0 && i < len(s.apps) {
@@ -199,31 +197,14 @@ func (s *SignInScreen) stepsObject() fyne.CanvasObject {
 	return container.NewBorder(container.NewHBox(title, hint, s.clipNote), nil, nil, nil, s.stepList)
 }
 
-func (s *SignInScreen) buildPKCE() {
-	s.verifierLabel = monoLabel()
-	s.challengeLabel = monoLabel()
-	s.methodLabel = monoLabel()
-	s.stateLabel = monoLabel()
-	s.nonceLabel = monoLabel()
-	row := func(name string, value *widget.Label, why string) fyne.CanvasObject {
-		expl := widget.NewLabel(why)
-		expl.Wrapping = fyne.TextWrapWord
-		expl.Importance = widget.LowImportance
-		return container.NewVBox(container.NewBorder(nil, nil, sectionTitle(name), nil, value), expl)
-	}
-	panel := container.NewVBox(
-		row("code_verifier", s.verifierLabel, "The secret only this app knows. Sending it with the code proves that whoever redeems the code is the app that asked for it."),
-		row("code_challenge", s.challengeLabel, "SHA-256 of the verifier, sent up front in the authorize request; PingOne checks the verifier against it later."),
-		row("code_challenge_method", s.methodLabel, "The hashing method. S256 is required: plain (the verifier itself) is refused."),
-		row("state", s.stateLabel, "Ties the browser's answer to this attempt, so a forged callback is rejected (stops CSRF)."),
-		row("nonce", s.nonceLabel, "Ties the ID token to this attempt, so an old token cannot be replayed."),
-	)
-
+// buildBottom is the right pane's lower half: the attempt's PKCE values and the selected
+// step's request and response.
+func (s *SignInScreen) buildBottom() {
 	detail := container.NewBorder(container.NewBorder(nil, nil, nil, s.stepCurl, s.stepSummary), nil, nil, nil,
 		container.NewAppTabs(
 			container.NewTabItem("Request", container.NewVScroll(s.stepRequest)),
 			container.NewTabItem("Response", container.NewVScroll(s.stepReply))))
 	s.bottom = container.NewAppTabs(
-		container.NewTabItem("PKCE", container.NewVScroll(panel)),
+		container.NewTabItem("PKCE", container.NewVScroll(s.buildPKCE())),
 		container.NewTabItem("Step detail", detail))
 }

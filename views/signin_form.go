@@ -11,8 +11,6 @@ import (
 	"github.com/pkcedesk/pkcedesk/pingone"
 )
 
-// --- the application picker -------------------------------------------------
-
 func (s *SignInScreen) appIndex(clientID string) int {
 	for i, a := range s.apps {
 		if appClientID(a) == clientID {
@@ -113,8 +111,6 @@ func containsApp(apps []pingone.Application, clientID string) bool {
 	}
 	return false
 }
-
-// --- mode and credentials ---------------------------------------------------
 
 func (s *SignInScreen) selectedMode() app.SignInMode {
 	if s.mode.Selected == modeInAppLabel {

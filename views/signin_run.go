@@ -9,10 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/pkcedesk/pkcedesk/app"
-	"github.com/pkcedesk/pkcedesk/pingone/signin"
 )
-
-// --- running a sign-in ------------------------------------------------------
 
 // Start begins a sign-in with the form's values in mode m. While one runs it does
 // nothing and returns the running task (single flight).
@@ -77,9 +74,9 @@ func (s *SignInScreen) Cancel() {
 // eventHandler returns the onEvent callback for attempt n. It runs on sign-in
 // goroutines, so it only hands the event to the UI goroutine (onUI, which also keeps
 // it from overlapping the timeline's updates in the test driver).
-func (s *SignInScreen) eventHandler(n uint64) func(signin.Event) {
+func (s *SignInScreen) eventHandler(n uint64) func(app.SignInEvent) {
 	hook := s.afterEvent
-	return func(ev signin.Event) {
+	return func(ev app.SignInEvent) {
 		onUI(func() {
 			if s.attempt.Load() != n {
 				return // a superseded or cancelled attempt
@@ -92,28 +89,28 @@ func (s *SignInScreen) eventHandler(n uint64) func(signin.Event) {
 	}
 }
 
-func (s *SignInScreen) showEvent(ev signin.Event) {
+func (s *SignInScreen) showEvent(ev app.SignInEvent) {
 	switch ev.Kind {
-	case signin.EventStarted:
+	case app.SignInEventStarted:
 		s.addNote("Reading the issuer's configuration", "", widget.LowImportance)
-	case signin.EventPKCE:
+	case app.SignInEventPKCE:
 		if ev.PKCE != nil {
 			v := *ev.PKCE
 			s.pkce, s.redeemed, s.ended = &v, false, false
 			s.renderPKCE()
 			s.addNote("Fresh code_verifier, state and nonce for this attempt", "", widget.LowImportance)
 		}
-	case signin.EventAuthorizeURL:
+	case app.SignInEventAuthorizeURL:
 		s.authURL = ev.AuthorizeURL
 		s.urlLabel.SetText(ev.AuthorizeURL)
 		s.urlBox.Show()
 		s.addNote("Authorize URL ready", "", widget.LowImportance)
-	case signin.EventBrowserError:
+	case app.SignInEventBrowserError:
 		s.browserErr = true
 		s.addNote("Could not open the browser", "", widget.WarningImportance)
 		s.setStatus(msgBrowserError, "Use Copy URL below and paste it into a browser; the app keeps waiting.", "", widget.WarningImportance)
-	case signin.EventWaiting:
-		if ev.Flow == "browser" {
+	case app.SignInEventWaiting:
+		if ev.Mode == app.SignInBrowser {
 			if !s.browserErr {
 				s.addNote("Opened the system browser", "", widget.LowImportance)
 			}
@@ -122,10 +119,10 @@ func (s *SignInScreen) showEvent(ev signin.Event) {
 		} else {
 			s.addNote(capitalise(ev.Message), "", widget.MediumImportance)
 		}
-	case signin.EventResponse:
+	case app.SignInEventResponse:
 		if ev.Exchange != nil {
 			ex := *ev.Exchange
-			if ex.Step == "token" && ex.Status >= 200 && ex.Status < 300 {
+			if ev.CodeRedeemed {
 				// PingOne redeemed the code (RFC 6749 §4.1.3): it can never be redeemed
 				// again, so the verifier may be shown once the attempt is over.
 				s.redeemed = true
@@ -133,7 +130,7 @@ func (s *SignInScreen) showEvent(ev signin.Event) {
 			s.steps = append(s.steps, signInStep{ex: &ex, at: ev.Time})
 			s.stepsChanged()
 		}
-	case signin.EventCallback:
+	case app.SignInEventCallback:
 		imp := widget.SuccessImportance
 		if ev.Status >= 400 {
 			imp = widget.WarningImportance
@@ -143,13 +140,13 @@ func (s *SignInScreen) showEvent(ev signin.Event) {
 			text += ": " + ev.Message
 		}
 		s.addNote(text, fmt.Sprintf("%3d", ev.Status), imp)
-	case signin.EventDone:
+	case app.SignInEventDone:
 		s.redeemed, s.ended = true, true
 		s.renderPKCE()
 		// The session's own words replace this once the sign-in has returned it.
 		s.outcomeRow = len(s.steps)
 		s.addNote("Done: tokens received and verified", "OK", widget.SuccessImportance)
-	case signin.EventFailed:
+	case app.SignInEventFailed:
 		s.ended = true
 		s.renderPKCE()
 		// The sign-in's own error replaces this once it has returned (finished): the
@@ -189,9 +186,8 @@ func (s *SignInScreen) finished(sess *app.Session, err error) {
 		s.sh.showSession(sess)
 		return
 	}
-	var pcr *signin.PasswordChangeRequired
-	if errors.As(err, &pcr) {
-		s.showChange(pcr)
+	if status, ok := app.PasswordChange(err); ok {
+		s.showChange(status)
 		return
 	}
 	s.hideChange()
@@ -213,7 +209,7 @@ func (s *SignInScreen) finished(sess *app.Session, err error) {
 		imp = widget.WarningImportance
 	}
 	remedy := p.Remedy
-	var pire *signin.PortInUseError
+	var pire *app.PortInUseError
 	if errors.As(err, &pire) && s.authURL != "" {
 		remedy += " Or copy the authorize URL below into a browser."
 	}

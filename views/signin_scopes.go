@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -31,7 +30,7 @@ type signInScopes struct {
 
 // scopesPrefetchLimit bounds the applications whose grants come with the list (one
 // request each): with more, only the picked one's do, and a pick looks its app up.
-var scopesPrefetchLimit = 8
+const scopesPrefetchLimit = 8
 
 // scopesToRead are the listed applications whose grants the list load reads: all of a
 // short list, else the one picked (wanted), if listed.
@@ -57,25 +56,16 @@ func (p *signInScopes) learnScopes(apps []pingone.Application, byID map[string]*
 	}
 }
 
-// scopePanels holds each Sign in screen's signInScopes until SignInScreen has a field
-// for it (the struct lives in signin.go).
-var scopePanels = struct {
-	sync.Mutex
-	m map[*SignInScreen]*signInScopes
-}{m: map[*SignInScreen]*signInScopes{}}
-
+// scopesPanel is the screen's scopes panel, made on first use (UI goroutine).
 func (s *SignInScreen) scopesPanel() *signInScopes {
-	scopePanels.Lock()
-	defer scopePanels.Unlock()
-	p := scopePanels.m[s]
-	if p == nil {
-		p = &signInScopes{note: widget.NewLabel(""), known: map[string]*app.SignInScopes{}}
+	if s.scopePanel == nil {
+		p := &signInScopes{note: widget.NewLabel(""), known: map[string]*app.SignInScopes{}}
 		p.note.Importance = widget.LowImportance
 		p.note.Wrapping = fyne.TextWrapWord
 		p.note.Hide()
-		scopePanels.m[s] = p
+		s.scopePanel = p
 	}
-	return p
+	return s.scopePanel
 }
 
 // scopesObject lays the boxes out two by two, so the row fits the form's narrowest width

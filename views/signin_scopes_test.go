@@ -18,7 +18,7 @@ func createApp(t *testing.T, d *app.Desk, name string, grantTypes []string, scop
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a
+	return a.Application
 }
 
 func checked(s *SignInScreen) string {

@@ -11,12 +11,10 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/pkcedesk/pkcedesk/app"
-	"github.com/pkcedesk/pkcedesk/pingone/signin"
 )
 
-// --- password change --------------------------------------------------------
-
-func (s *SignInScreen) showChange(pcr *signin.PasswordChangeRequired) {
+// showChange asks for a new password; status is PingOne's flow status.
+func (s *SignInScreen) showChange(status string) {
 	s.changePending = true
 	s.cancelBtn.Enable() // the pending flow can still be abandoned
 	s.currentPw.SetText(s.password.Text)
@@ -25,7 +23,7 @@ func (s *SignInScreen) showChange(pcr *signin.PasswordChangeRequired) {
 	setShown(s.changeMsg, "")
 	s.changeBox.Show()
 	prompt := "PingOne wants a new password before completing the sign-in."
-	if pcr.Status == "PASSWORD_EXPIRED" {
+	if status == app.StatusPasswordExpired {
 		prompt = "The password has expired: choose a new one to complete the sign-in."
 	}
 	s.setStatus(prompt, "Enter the current and a new password.", "", widget.WarningImportance)
@@ -65,7 +63,7 @@ func (s *SignInScreen) changePassword() {
 				return
 			}
 			s.changeBtn.Enable()
-			var rejected *signin.PasswordRejectedError
+			var rejected *app.PasswordRejectedError
 			if errors.As(err, &rejected) {
 				s.setIdle()
 				s.cancelBtn.Enable()
@@ -79,7 +77,7 @@ func (s *SignInScreen) changePassword() {
 
 // rejectionText is PingOne's reason (already cleaned of control characters) with the
 // unmet policy requirements; it never quotes a password.
-func rejectionText(e *signin.PasswordRejectedError) string {
+func rejectionText(e *app.PasswordRejectedError) string {
 	msg := e.Message
 	if msg == "" {
 		msg = "PingOne refused the password."
@@ -92,8 +90,6 @@ func rejectionText(e *signin.PasswordRejectedError) string {
 	}
 	return msg
 }
-
-// --- session actions ----------------------------------------------------------
 
 // subjectLabel is the small line under the signed-in user's name that gives the subject.
 func subjectLabel() *widget.Label {
@@ -247,7 +243,9 @@ func (s *SignInScreen) doSignOut() {
 			s.sessionProblem("", err) // nothing was signed out
 			return
 		}
-		// The SessionSignedOut event has put the outcome on screen; add the sign-off page.
+		// The SessionSignedOut event has put the outcome on screen. An in-app session was
+		// signed out of PingOne by the desk (no URL); a browser session's PingOne cookie is
+		// the browser's, so its sign-off page opens there.
 		if signOffURL != "" && s.sh != nil && s.sh.OpenURL != nil {
 			opened := " PingOne's sign-off page was opened in the browser to end its session too."
 			if oerr := s.sh.OpenURL(signOffURL); oerr != nil {

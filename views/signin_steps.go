@@ -12,40 +12,6 @@ import (
 	"github.com/pkcedesk/pkcedesk/pingone"
 )
 
-// renderPKCE shows the attempt's values. The verifier stays masked unless the attempt has
-// ended with its code redeemed: while it runs the code may still be redeemed, and after a
-// failure (a busy port, a wrong password, a cancel) no code was redeemed with it.
-func (s *SignInScreen) renderPKCE() {
-	if s.pkce == nil {
-		for _, l := range []*widget.Label{s.verifierLabel, s.challengeLabel, s.methodLabel, s.stateLabel, s.nonceLabel} {
-			l.SetText(msgNoAttempt)
-		}
-		return
-	}
-	s.verifierLabel.SetText(maskVerifier(s.pkce.Verifier, s.redeemed, s.ended))
-	s.challengeLabel.SetText(s.pkce.Challenge)
-	s.methodLabel.SetText("S256")
-	s.stateLabel.SetText(s.pkce.State)
-	s.nonceLabel.SetText(s.pkce.Nonce)
-}
-
-// maskVerifier shows a verifier in full once the attempt has ended with its code redeemed,
-// and only its first characters otherwise, with the reason.
-func maskVerifier(v string, redeemed, ended bool) string {
-	if redeemed && ended {
-		return v
-	}
-	if len(v) > 4 {
-		v = v[:4]
-	}
-	if ended {
-		return v + msgVerifierUnused
-	}
-	return v + msgVerifierMask
-}
-
-// --- the steps list -----------------------------------------------------------
-
 func (s *SignInScreen) addNote(text, status string, imp widget.Importance) {
 	if status == "" {
 		status = "·"

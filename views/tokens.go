@@ -28,6 +28,10 @@ type TokenSet struct {
 
 	Flow       string    // how the tokens were obtained, e.g. "Browser sign-in"
 	ReceivedAt time.Time // when the token response arrived
+
+	// Scopes the sign-in requested (app.Session.Scopes); nil when unknown. They say why
+	// there is no refresh token: offline_access not asked for, or no grant type for it.
+	Scopes []string
 }
 
 // SignatureVerifier checks a pasted token against the signing keys its issuer publishes.
@@ -116,6 +120,9 @@ type TokensScreen struct {
 	sessionSeq uint64
 	signedOut  string                // the sign-out that cleared the session's tokens, in its words
 	ended      map[string]endedToken // tokens of signed-out sessions, by raw value
+	session    *sessionPanel         // the session's actions, while following a desk
+	sessionBox *fyne.Container       // holds session, above the token sources
+	accessTask *Task                 // the access-token check after a refresh made here
 
 	Object fyne.CanvasObject
 }
@@ -176,8 +183,10 @@ func NewTokensScreen(a fyne.App, opts TokensOptions) *TokensScreen {
 		container.NewHBox(s.kind, s.checklist.verdict, s.expiry.countdown),
 		container.NewHBox(s.verify.button, s.clipNote, s.copyToken),
 		s.flow)
+	s.sessionBox = container.NewStack()
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, title, nil, sources),
+		s.sessionBox,
 		s.pasteBox,
 		s.summary,
 		s.verify.hint,
@@ -197,12 +206,14 @@ func (s *TokensScreen) Screen() Screen {
 		Content: s.Object,
 		OnShow:  s.expiry.show,
 		OnHide:  s.expiry.hide,
+		Actions: s.sessionActions(),
 	}
 }
 
 // Show displays the tokens of a new sign-in, replacing the previous ones, and switches to the
 // ID token (or the access token if there is no ID token). Call it on the UI goroutine.
 func (s *TokensScreen) Show(set TokenSet) {
+	set = s.withSessionScopes(set)
 	s.set = set
 	s.signedOut = "" // new tokens (or none, for another connection): the sign-out is old news
 	s.views[SourceIDToken] = decodeView(set.IDToken, set.IDReport)
@@ -258,6 +269,10 @@ func (s *TokensScreen) Close() {
 	if s.unfollow != nil {
 		s.unfollow()
 		s.followed, s.unfollow = nil, nil
+	}
+	if s.accessTask != nil {
+		s.accessTask.Cancel()
+		s.accessTask = nil
 	}
 	s.expiry.stop()
 	if s.verifyTask != nil {

@@ -19,9 +19,11 @@ const maxEndedTokens = 48
 // FollowSession keeps the screen true to the desk's session (app.Desk.OnSessionChange): a
 // sign-out takes the session's tokens off the screen and says so in the Sign in screen's
 // words, and a connection change clears them. A token of a signed-out session pasted later
-// is never called verified. New sessions and refreshes arrive through Show (the Sign in
-// screen opens this screen on them). Call it on the UI goroutine; stop ends it, and Close
-// stops it too. Following a desk that is already followed changes nothing.
+// is never called verified. New sessions arrive through Show (the Sign in screen opens
+// this screen on them). Above the tokens, the session panel offers Refresh tokens, Get
+// user info and Sign out (also in the Actions menu); a refresh made there shows the new
+// tokens here. Call it on the UI goroutine; stop ends it, and Close stops it too.
+// Following a desk that is already followed changes nothing.
 func (s *TokensScreen) FollowSession(desk *app.Desk) (stop func()) {
 	if s.followed == desk && s.unfollow != nil {
 		return func() {}
@@ -32,10 +34,15 @@ func (s *TokensScreen) FollowSession(desk *app.Desk) (stop func()) {
 	unsubscribe := desk.OnSessionChange(func(ev app.SessionEvent) {
 		onUI(func() { s.sessionChanged(ev) })
 	})
-	s.followed, s.unfollow = desk, unsubscribe
-	return func() {
+	s.showPanel(desk)
+	unfollow := func() {
 		unsubscribe()
+		s.closePanel()
+	}
+	s.followed, s.unfollow = desk, unfollow
+	return func() {
 		if s.followed == desk {
+			unfollow()
 			s.followed, s.unfollow = nil, nil
 		}
 	}

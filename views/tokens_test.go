@@ -176,6 +176,24 @@ func TestTokensShowPrefersIDTokenAndExplainsMissingRefresh(t *testing.T) {
 	}
 }
 
+// Why there is no refresh token follows the sign-in's scopes: without offline_access the
+// sign-in must ask for it; with it, the application lacks the grant type.
+func TestTokensMissingRefreshTokenFollowsTheScopes(t *testing.T) {
+	s := newTestTokens(t, TokensOptions{})
+	id := idToken(t, nil)
+	s.Show(TokenSet{IDToken: id, Scopes: []string{"openid", "profile", "email"}})
+	s.SelectSource(SourceRefreshToken)
+	if !strings.Contains(s.message.Text, "PingOne issues a refresh token when the sign-in asks for the offline_access scope "+
+		"and the application has the Refresh Token grant type. Tick offline_access on the Sign in screen and sign in again.") {
+		t.Errorf("without offline_access: %q", s.message.Text)
+	}
+	s.Show(TokenSet{IDToken: id, Scopes: []string{"openid", "profile", "offline_access"}})
+	s.SelectSource(SourceRefreshToken)
+	if !strings.Contains(s.message.Text, "add the Refresh Token grant type") || strings.Contains(s.message.Text, "Tick offline_access") {
+		t.Errorf("with offline_access: %q", s.message.Text)
+	}
+}
+
 func TestTokensCopyPutsRawTokenOnClipboard(t *testing.T) {
 	a := test.NewTempApp(t)
 	s := NewTokensScreen(a, TokensOptions{Now: (&fakeClock{now: t0}).Now, NewTicker: newFakeTicker().New})

@@ -3,6 +3,7 @@ package views
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2/widget"
@@ -36,21 +37,44 @@ func (s *TokensScreen) flowText() string {
 	return fmt.Sprintf("%s at %s", flow, s.set.ReceivedAt.Local().Format("15:04:05"))
 }
 
+const msgSignInAgain = "Sign in again on the Sign in screen (Ctrl+3) for new tokens, or choose \"Paste a JWT\" to inspect any token."
+
 func (s *TokensScreen) emptyText() string {
 	if s.signedOut != "" && s.source != SourcePasted {
-		return s.signedOut + " Sign in again on the Sign in screen (Ctrl+3) for new tokens, or choose \"Paste a JWT\" to inspect any token."
+		if s.session != nil {
+			// The session panel above says how the sign-out went, in the same words.
+			return "The signed-out session's tokens were taken off this screen. " + msgSignInAgain
+		}
+		return s.signedOut + " " + msgSignInAgain
 	}
 	switch s.source {
 	case SourcePasted:
 		return "Paste any JWT to read its header and claims. Decoding happens on this computer; nothing is sent anywhere."
 	case SourceRefreshToken:
 		if s.set.IDToken != "" || s.set.AccessToken != "" {
-			return "PingOne issued no refresh token. Add the Refresh Token grant type to the application to get one."
+			return noRefreshTokenText(s.set.Scopes)
 		}
 		fallthrough
 	default:
 		return "No sign-in yet. Sign in on the Sign in screen (Ctrl+3), or choose \"Paste a JWT\" to inspect any token."
 	}
+}
+
+// noRefreshTokenText says why a sign-in's tokens came without a refresh token. PingOne
+// issues one only when the sign-in asks for offline_access (OIDC Core §11) and the
+// application has the Refresh Token grant type (RFC 6749 §6); scopes are those the
+// sign-in requested, nil when unknown.
+func noRefreshTokenText(scopes []string) string {
+	switch {
+	case scopes != nil && !slices.Contains(scopes, "offline_access"):
+		return "This sign-in has no refresh token. PingOne issues a refresh token when the sign-in asks for the " +
+			"offline_access scope and the application has the Refresh Token grant type. " +
+			"Tick offline_access on the Sign in screen and sign in again."
+	case scopes != nil:
+		return "PingOne issued no refresh token although the sign-in asked for offline_access: " +
+			"add the Refresh Token grant type to the application, then sign in again."
+	}
+	return "PingOne issued no refresh token. Add the Refresh Token grant type to the application to get one."
 }
 
 // decodeProblem is the decoder's own plain message, with a hint for opaque refresh tokens,

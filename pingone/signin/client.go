@@ -18,9 +18,6 @@ import (
 // DefaultScopes are requested when Config.Scopes is empty.
 var DefaultScopes = []string{"openid", "profile", "email"}
 
-// DefaultHTTPTimeout bounds each HTTP request (case B11).
-const DefaultHTTPTimeout = 30 * time.Second
-
 // Config describes the public client and its issuer.
 type Config struct {
 	// Issuer is the OpenID issuer, e.g. https://auth.pingone.com/{envID}/as.
@@ -32,7 +29,7 @@ type Config struct {
 	RedirectURI string
 	// Scopes to request; default DefaultScopes. openid is required.
 	Scopes []string
-	// HTTPTimeout bounds every request; default DefaultHTTPTimeout.
+	// HTTPTimeout bounds every request; default pingone.DefaultHTTPTimeout (case B11).
 	HTTPTimeout time.Duration
 	// Transport is the base round tripper (proxies, tests); default a clone of
 	// http.DefaultTransport owned by the Client, whose connections the Client's
@@ -87,7 +84,7 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	cfg.Scopes = slices.Clone(cfg.Scopes)
 	if cfg.HTTPTimeout <= 0 {
-		cfg.HTTPTimeout = DefaultHTTPTimeout
+		cfg.HTTPTimeout = pingone.DefaultHTTPTimeout
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -113,7 +110,7 @@ func (c *Client) Close() {
 
 func newBaseTransport() *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.ResponseHeaderTimeout = DefaultHTTPTimeout
+	t.ResponseHeaderTimeout = pingone.DefaultHTTPTimeout
 	return t
 }
 

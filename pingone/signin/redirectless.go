@@ -48,8 +48,9 @@ type RedirectlessFlow struct {
 	a    *attempt
 	m    *Metadata
 	s    AttemptSecrets
-	auth url.Values // the extra authorize parameters; max_age is checked at the exchange
-	mu   sync.Mutex // one flow call at a time
+	jar  http.CookieJar // the attempt's cookies: PingOne's ST session cookie ends up here
+	auth url.Values     // the extra authorize parameters; max_age is checked at the exchange
+	mu   sync.Mutex     // one flow call at a time
 	cur  flowObject
 	done bool
 }
@@ -94,7 +95,7 @@ func (c *Client) StartRedirectless(ctx context.Context, opts RedirectlessOptions
 		return nil, err
 	}
 	a := c.newAttempt("redirectless", opts.OnEvent, jar)
-	f := &RedirectlessFlow{c: c, a: a}
+	f := &RedirectlessFlow{c: c, a: a, jar: jar}
 	a.emit(Event{Kind: EventStarted, Step: "discovery", Message: "reading the issuer's configuration"})
 	if err := f.start(ctx, opts); err != nil {
 		f.finish(nil, causeOf(ctx, err))
@@ -252,6 +253,9 @@ func (f *RedirectlessFlow) complete(ctx context.Context) (*Result, error) {
 		return nil, f.fail(ctx, err)
 	}
 	res.Exchanges = f.a.exchanges()
+	// The jar outlives the attempt with the session: it is what signs PingOne's session
+	// off again (FlowSession.SignOff).
+	res.flow = &FlowSession{c: f.c, jar: f.jar}
 	f.finish(res, nil)
 	return res, nil
 }

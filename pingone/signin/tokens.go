@@ -50,6 +50,8 @@ type Result struct {
 	Subject   string        // the ID token's sub
 	Metadata  *Metadata
 	Exchanges []pingone.Exchange
+
+	flow *FlowSession // an in-app sign-in's PingOne session; nil after a browser sign-in
 }
 
 func (r *Result) String() string {

@@ -79,12 +79,18 @@ screenshots: build deps-test
 	.ci/with-xvfb .ci/screenshots docs/screenshots $(BIN)
 
 # The engine's speed figures (see .ci/benchratio): each benchmark beside its reference, BENCHRUNS
-# runs of every test binary so the two sides alternate, then medians, ratios and goals.
+# runs of every test binary so the two sides alternate, then medians, ratios and goals. Then the
+# start-up figures (see .ci/startbench, which needs Xvfb from `make deps-test`): the real window
+# beside a bare Fyne one under one Xvfb, STARTRUNS launches of each. Fails if any goal is missed.
 BENCHRUNS ?= 10
+STARTRUNS ?= 7
 bench: toolchain
-	@bash -o pipefail -c 'for i in $$(seq $(BENCHRUNS)); do \
+	@status=0; \
+	bash -o pipefail -c 'for i in $$(seq $(BENCHRUNS)); do \
 	  $(GO) test -run="^$$" -bench=. -benchmem -count=1 ./pingone/... || exit 1; \
-	done | $(GO) run ./.ci/benchratio'
+	done | $(GO) run ./.ci/benchratio' || status=1; \
+	GO="$(GO)" STARTBENCH_RUNS=$(STARTRUNS) $(GO) run ./.ci/startbench || status=1; \
+	exit $$status
 
 lint:
 	@unformatted=$$($$($(GO) env GOROOT)/bin/gofmt -l $$(git ls-files '*.go')); \

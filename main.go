@@ -44,7 +44,8 @@ func runWindow() int {
 		return 1
 	}
 	defer desk.Close()
-	views.NewDeskWindow(a, w, desk, versionLine())
+	// The window appears empty and the screens are built in it right after (ShowDeskWindow).
+	views.ShowDeskWindow(a, w, desk, versionLine(), nil)
 	w.ShowAndRun()
 	return 0
 }

@@ -2,8 +2,13 @@ package views
 
 import (
 	"context"
+	"image"
+	"runtime/debug"
+	"sync"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 
 	"github.com/pkcedesk/pkcedesk/pingone/token"
 
@@ -31,7 +36,47 @@ func NewDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string) *D
 	return newDeskWindow(a, w, desk, version, TokensOptions{})
 }
 
+// ShowDeskWindow is NewDeskWindow for main.go, where the window should appear at once:
+// it sizes w and leaves it empty, to be shown (w.ShowAndRun), and builds the desk window
+// in it right after the first frame is drawn. Building the screens measures their text,
+// which takes longer than opening the window itself; an empty frame first tells the user
+// the app has started. ready (optional) receives the desk window, on the Fyne goroutine.
+// Call it on the main goroutine, before w is shown.
+func ShowDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, ready func(*DeskWindow)) {
+	fitToScreen(a, w)
+	w.SetContent(afterFirstFrame(func() {
+		dw := buildDeskWindow(a, w, desk, version, TokensOptions{}, false)
+		// Measuring and drawing the first screen's text leaves tens of MB of garbage
+		// (Fyne shapes every string with a fresh HarfBuzz font), whose pages Go keeps for
+		// reuse up to twice the live heap: hand them back once that screen is drawn. A
+		// forced collection takes a moment, hence its own goroutine.
+		w.SetContent(container.NewStack(afterFirstFrame(func() { go debug.FreeOSMemory() }), w.Content()))
+		if ready != nil {
+			ready(dw)
+		}
+	}))
+}
+
+// afterFirstFrame is an empty object that runs then once, on the Fyne goroutine, after
+// the frame it is first drawn in. Fyne has no "frame drawn" event, but it draws a raster
+// by calling its generator, which is where the frame being drawn is noticed; then is
+// queued from there, behind the frame (onUI from another goroutine does not wait).
+func afterFirstFrame(then func()) fyne.CanvasObject {
+	var once sync.Once
+	blank := image.NewNRGBA(image.Rect(0, 0, 1, 1)) // transparent: the theme's background shows
+	return canvas.NewRaster(func(int, int) image.Image {
+		once.Do(func() { go onUI(then) })
+		return blank
+	})
+}
+
 func newDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, tokens TokensOptions) *DeskWindow {
+	return buildDeskWindow(a, w, desk, version, tokens, true)
+}
+
+// buildDeskWindow builds the desk window in w; fit sizes w after the screen, which
+// ShowDeskWindow did before showing it.
+func buildDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, tokens TokensOptions, fit bool) *DeskWindow {
 	sh := &Shell{App: a, Win: w, Progress: NewProgress(), OpenURL: desk.OpenBrowser}
 	dw := &DeskWindow{Shell: sh}
 	dw.Connections = NewConnectionsScreen(desk, sh)
@@ -39,7 +84,7 @@ func newDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, to
 	dw.SignIn = NewSignInScreen(desk, sh)
 	conns, apps, signIn := dw.Connections.Screen(), dw.Applications.Screen(), dw.SignIn.Screen()
 	tokens.Verify = desk.VerifyToken
-	dw.Window = NewWindow(a, w, Options{
+	dw.Window = newWindow(a, w, fit, Options{
 		Version:      version,
 		Connection:   ConnectionFromProfile(desk.ActiveProfile()),
 		Transcript:   desk.Transcript(),

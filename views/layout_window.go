@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
 )
 
 // The window's size. It opens at preferredWindowSize when the screen has room, else as
@@ -101,15 +102,50 @@ func fitScreen(content fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewScroll(content)
 }
 
-// screenContent is the screen inside a navigation item (unwrapping fitScreen).
+// lazyScreen is a navigation item's content: an empty placeholder until the screen is
+// first shown, then the screen in fitScreen's scroll container. container.AppTabs
+// measures and lays out every item's content, hidden ones too, and measuring text (Fyne
+// shapes every label with HarfBuzz and loads a set of font faces for each text style) is
+// most of what showing a screen costs: a placeholder keeps that off the start of the app.
+// The screen's widgets exist from the start, so they can be filled while it waits.
+type lazyScreen struct {
+	widget.BaseWidget
+	screen fyne.CanvasObject
+	holder *fyne.Container // empty until open
+}
+
+func newLazyScreen(screen fyne.CanvasObject) *lazyScreen {
+	l := &lazyScreen{screen: screen, holder: container.NewStack()}
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+func (l *lazyScreen) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(l.holder) }
+
+// open puts the screen in, at the placeholder's size; it does nothing the second time.
+func (l *lazyScreen) open() {
+	if l.opened() {
+		return
+	}
+	l.holder.Objects = []fyne.CanvasObject{fitScreen(l.screen)}
+	l.holder.Refresh()
+}
+
+func (l *lazyScreen) opened() bool { return len(l.holder.Objects) > 0 }
+
+// screenContent is the screen inside a navigation item (unwrapping lazyScreen and
+// fitScreen), whether it was shown yet or not.
 func screenContent(item *container.TabItem) fyne.CanvasObject {
-	if sc, ok := item.Content.(*container.Scroll); ok {
-		return sc.Content
+	switch c := item.Content.(type) {
+	case *lazyScreen:
+		return c.screen
+	case *container.Scroll:
+		return c.Content
 	}
 	return item.Content
 }
 
-// --- the collapsible timeline ----------------------------------------------
+// The collapsible timeline.
 
 // prefTimelineOpen is the Fyne preference that remembers an open timeline.
 const prefTimelineOpen = "views.timelineOpen"
@@ -166,7 +202,7 @@ func (win *Window) arrangeTimeline(collapsed bool) {
 		}
 	} else {
 		win.split = container.NewVSplit(win.Nav, win.Timeline)
-		win.split.SetOffset(win.splitOffset)
+		win.split.Offset = win.splitOffset // not SetOffset: the split is laid out once, with body
 		win.body.Objects = []fyne.CanvasObject{win.split}
 	}
 	win.body.Refresh()

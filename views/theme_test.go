@@ -29,6 +29,25 @@ func TestThemeMutedTextIsReadable(t *testing.T) {
 	}
 }
 
+// Fyne's painter parses a set of font faces (the theme's font, its emoji font and a
+// system fallback, several MB) once for each text style, and once for each font resource a
+// text names itself. The theme must hand out Fyne's own fonts, the same resource on every
+// call, and Fyne's text sizes: anything else would add faces or measure every text anew.
+func TestThemeAddsNoFontFaces(t *testing.T) {
+	th, def := Theme(), theme.DefaultTheme()
+	for _, style := range []fyne.TextStyle{{}, {Bold: true}, {Italic: true}, {Bold: true, Italic: true}, {Monospace: true}, {Symbol: true}} {
+		if got := th.Font(style); got != def.Font(style) || got != Theme().Font(style) {
+			t.Errorf("%+v: the theme's font %v is not Fyne's own %v", style, got, def.Font(style))
+		}
+	}
+	for _, size := range []fyne.ThemeSizeName{theme.SizeNameText, theme.SizeNameCaptionText,
+		theme.SizeNameHeadingText, theme.SizeNameSubHeadingText} {
+		if th.Size(size) != def.Size(size) {
+			t.Errorf("%s: size %v, Fyne's is %v", size, th.Size(size), def.Size(size))
+		}
+	}
+}
+
 func contrast(a, b color.Color) float64 {
 	la, lb := luminance(a), luminance(b)
 	if la < lb {

@@ -65,6 +65,7 @@ type Window struct {
 
 	Screens  []Screen
 	Nav      *container.AppTabs
+	lazy     []*lazyScreen // the navigation items' contents, by screen index
 	Tokens   *TokensScreen
 	Timeline *Timeline
 	Progress *Progress
@@ -86,7 +87,10 @@ type Window struct {
 
 // NewWindow assembles the main window in w and returns it so that app/ (and tests) can push
 // data into its screens.
-func NewWindow(a fyne.App, w fyne.Window, opts Options) *Window {
+func NewWindow(a fyne.App, w fyne.Window, opts Options) *Window { return newWindow(a, w, true, opts) }
+
+// newWindow is NewWindow; fit sizes w after the screen (fitToScreen).
+func newWindow(a fyne.App, w fyne.Window, fit bool, opts Options) *Window {
 	progress := opts.Progress
 	if progress == nil {
 		progress = NewProgress()
@@ -110,10 +114,15 @@ func NewWindow(a fyne.App, w fyne.Window, opts Options) *Window {
 	win.Header = NewHeader(container.NewCenter(container.NewGridWrap(fyne.NewSize(120, 4), win.Progress.Bar)), win.about)
 	win.Header.Set(opts.Connection)
 
+	// Only the first screen goes into the window now; the others wait in a placeholder
+	// until first shown, so starting costs one screen's layout, not four (lazyScreen).
 	items := make([]*container.TabItem, len(win.Screens))
+	win.lazy = make([]*lazyScreen, len(win.Screens))
 	for i, s := range win.Screens {
-		items[i] = container.NewTabItemWithIcon(s.Title, s.Icon, fitScreen(s.Content))
+		win.lazy[i] = newLazyScreen(s.Content)
+		items[i] = container.NewTabItemWithIcon(s.Title, s.Icon, win.lazy[i])
 	}
+	win.lazy[0].open()
 	win.Nav = container.NewAppTabs(items...)
 	win.Nav.SetTabLocation(container.TabLocationLeading)
 	win.Nav.OnSelected = func(*container.TabItem) { win.selected(win.Nav.SelectedIndex()) }
@@ -141,7 +150,9 @@ func NewWindow(a fyne.App, w fyne.Window, opts Options) *Window {
 		win.Follow(opts.Transcript)
 	}
 	w.SetOnClosed(win.Close)
-	fitToScreen(a, w)
+	if fit {
+		fitToScreen(a, w)
+	}
 	return win
 }
 
@@ -172,6 +183,7 @@ func (win *Window) selected(i int) {
 		h()
 	}
 	win.current = i
+	win.lazy[i].open()
 	if s := win.Screens[i].OnShow; s != nil {
 		s()
 	}

@@ -58,7 +58,7 @@ func NewApplicationsScreen(desk *app.Desk, sh *Shell) *ApplicationsScreen {
 	s.selfCheck = newAppsSelfCheck(func(ids ...string) { s.Fix(ids...) })
 	s.details = newAppsDetails(func() string { return desk.ActiveProfile().WorkerClientID },
 		s.copy, sh.signInWith, s.askDelete, s.selfCheck.objects()...)
-	s.demo = newAppsDemoUser(s.copy, sh.clipboard, func() { s.CreateDemoUser() })
+	s.demo = newAppsDemoUser(s.copy, sh.copySecret, func() { s.CreateDemoUser() })
 
 	// The form scrolls inside its own pane, over its fixed Create bar (apps_create_form.go).
 	createSplit := container.NewHSplit(s.form.object, container.NewVScroll(s.result.object))
@@ -83,8 +83,7 @@ func (s *ApplicationsScreen) Screen() Screen {
 		Title:   "Applications",
 		Icon:    theme.GridIcon(),
 		Content: s.content,
-		// No Focus: focusing the name entry would lay it out while the first list load
-		// (started by OnShow) is in flight, which the test driver runs on other goroutines.
+		Focus:   s.form.name, // the create form's first field
 		OnShow: func() {
 			if !s.loaded {
 				s.Refresh()

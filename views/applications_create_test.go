@@ -39,7 +39,7 @@ func TestApplicationsCreateWithTheSeed(t *testing.T) {
 	defer unsubscribe()
 	create.Run()
 	task := s.task
-	waitFor(t, reached, "the create request")
+	waitFor(t, e.Win.UI, reached, "the create request")
 	if !s.form.createButton.Disabled() {
 		t.Error("Create stays enabled while the create runs")
 	}
@@ -166,7 +166,7 @@ func TestApplicationsCreateShowsItsOwnJSON(t *testing.T) {
 	})
 	defer unsubscribe()
 	waitTask(t, s.Create(), "create")
-	if err := waitFor(t, others, "the other create"); err != nil {
+	if err := waitFor(t, e.Win.UI, others, "the other create"); err != nil {
 		t.Fatalf("the other create failed: %v", err)
 	}
 	created := s.Created()

@@ -26,12 +26,15 @@ func (s *ApplicationsScreen) Create() *Task {
 	if load := s.listTask; load != nil && running(load) {
 		// Ctrl+N right after the screen opened: start once the first list load has landed,
 		// so that the two never update the screen at the same time.
-		chained := &Task{cancel: func() {}, done: make(chan struct{})}
+		ui := s.sh.ui()
+		chained := &Task{cancel: func() {}, done: make(chan struct{}), ui: ui}
 		go func() {
 			<-load.Done()
-			onUI(func() {
-				if gen != s.gen { // the connection changed before the create began
-					s.creating = false
+			ui.Do(func() {
+				// The connection changed before the create began. ConnectionChanged has
+				// reset s.creating itself, and a create started since on the new
+				// connection must keep it.
+				if gen != s.gen {
 					close(chained.done)
 					return
 				}
@@ -55,7 +58,7 @@ func (s *ApplicationsScreen) startCreate() *Task {
 	f.problem.clear()
 	s.result.show(nil) // the last create's "Created …" is not the outcome of this one
 	req, scopes, filter, gen := f.request(), f.selectedScopes(), s.list.filter.Text, s.gen
-	return Run(context.Background(), s.sh.progress(), func(ctx context.Context) (createResult, error) {
+	return Run(context.Background(), s.sh.ui(), s.sh.progress(), func(ctx context.Context) (createResult, error) {
 		var res createResult
 		created, err := s.desk.CreateApplication(ctx, req, scopes)
 		if created != nil {

@@ -27,9 +27,10 @@ type appsDemoUser struct {
 	user                       *app.DemoUser
 }
 
-// newAppsDemoUser builds the tab. copyText copies the username; the password goes through
-// the secret clipboard over clipboard(). onCreate is the Create demo user button.
-func newAppsDemoUser(copyText func(string), clipboard func() fyne.Clipboard, onCreate func()) *appsDemoUser {
+// newAppsDemoUser builds the tab. copyText copies the username; copySecret copies the
+// password through the secret clipboard (Shell.copySecret). onCreate is the Create demo
+// user button.
+func newAppsDemoUser(copyText func(string), copySecret func(string, *widget.Label), onCreate func()) *appsDemoUser {
 	d := &appsDemoUser{}
 	heading := widget.NewLabelWithStyle("Demo user", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	heading.SizeName = theme.SizeNameSubHeadingText
@@ -49,7 +50,7 @@ func newAppsDemoUser(copyText func(string), clipboard func() fyne.Clipboard, onC
 	d.passwordNote = newClipboardNote()
 	d.copyPassword = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
 		if d.user != nil {
-			secretClipboardFor(clipboard()).Copy(d.user.Password, d.passwordNote)
+			copySecret(d.user.Password, d.passwordNote)
 		}
 	})
 	once := widget.NewLabel("The password is shown only here and only now: PKCE Desk does not store it. Copy it before you leave this connection.")
@@ -105,7 +106,7 @@ func (s *ApplicationsScreen) CreateDemoUser() *Task {
 	d.button.Disable()
 	d.problem.clear()
 	gen := s.gen
-	s.task = Run(context.Background(), s.sh.progress(), func(ctx context.Context) (*app.DemoUser, error) {
+	s.task = Run(context.Background(), s.sh.ui(), s.sh.progress(), func(ctx context.Context) (*app.DemoUser, error) {
 		return s.desk.CreateDemoUser(ctx)
 	}, func(u *app.DemoUser, err error) {
 		s.updateDemoState()

@@ -179,7 +179,7 @@ func (s *ApplicationsScreen) Delete(appID string) *Task {
 	s.setBusy(true)
 	s.details.problem.clear()
 	filter, gen := s.list.filter.Text, s.gen
-	s.task = Run(context.Background(), s.sh.progress(), func(ctx context.Context) (deleteResult, error) {
+	s.task = Run(context.Background(), s.sh.ui(), s.sh.progress(), func(ctx context.Context) (deleteResult, error) {
 		if err := s.desk.DeleteApplication(ctx, appID); err != nil {
 			return deleteResult{}, err
 		}

@@ -164,7 +164,7 @@ func TestApplicationsConnectionChangeCancelsCreate(t *testing.T) {
 	})
 	defer unsubscribe()
 	old := s.Create()
-	waitFor(t, reached, "the create request")
+	waitFor(t, e.Win.UI, reached, "the create request")
 	if !s.form.createButton.Disabled() {
 		t.Fatal("Create is enabled while the create runs")
 	}

@@ -139,7 +139,7 @@ func (s *ApplicationsScreen) Refresh() *Task {
 	}
 	s.loaded = true
 	filter, gen := s.list.filter.Text, s.gen
-	s.listTask = Run(context.Background(), s.sh.progress(), func(ctx context.Context) ([]pingone.Application, error) {
+	s.listTask = Run(context.Background(), s.sh.ui(), s.sh.progress(), func(ctx context.Context) ([]pingone.Application, error) {
 		return s.desk.ListApplications(ctx, filter)
 	}, func(apps []pingone.Application, err error) {
 		if gen != s.gen {

@@ -117,7 +117,7 @@ func (s *ApplicationsScreen) Select(a *pingone.Application) *Task {
 	s.details.problem.clear()
 	s.selfCheck.summary.SetText("Checking…")
 	id, gen := a.ID, s.gen
-	s.checkTask = Run(context.Background(), s.sh.progress(), func(ctx context.Context) (*app.SelfCheck, error) {
+	s.checkTask = Run(context.Background(), s.sh.ui(), s.sh.progress(), func(ctx context.Context) (*app.SelfCheck, error) {
 		return s.desk.CheckApplication(ctx, id)
 	}, func(check *app.SelfCheck, err error) {
 		if gen != s.gen || s.details.selected == nil || s.details.selected.ID != id {
@@ -164,7 +164,7 @@ func (s *ApplicationsScreen) Fix(ids ...string) *Task {
 	s.setBusy(true)
 	s.details.problem.clear()
 	id, gen := s.details.selected.ID, s.gen
-	s.task = Run(context.Background(), s.sh.progress(), func(ctx context.Context) (*app.SelfCheck, error) {
+	s.task = Run(context.Background(), s.sh.ui(), s.sh.progress(), func(ctx context.Context) (*app.SelfCheck, error) {
 		return s.desk.Fix(ctx, id, ids...)
 	}, func(check *app.SelfCheck, err error) {
 		s.setBusy(false)

@@ -2,10 +2,8 @@ package views
 
 import (
 	"context"
-	"sync"
 	"sync/atomic"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -51,6 +49,7 @@ type Task struct {
 	cancel    context.CancelFunc
 	cancelled atomic.Bool
 	done      chan struct{}
+	ui        *UI // where done runs; tests drain it while they wait (waitTask)
 }
 
 // Cancel stops the task: its context is cancelled and its done callback will not run, so a
@@ -64,19 +63,19 @@ func (t *Task) Cancel() {
 // Done is closed once the task has finished and its callback (if any) has returned.
 func (t *Task) Done() <-chan struct{} { return t.done }
 
-// Run calls work on a new goroutine and then done(result, err) on the UI goroutine via fyne.Do.
-// It must be called on the UI goroutine. progress may be nil. Network and keyring calls
-// belong in work, never in a button handler directly (Fyne ≥2.6 runs every callback on one
-// goroutine, so blocking it freezes the window).
-func Run[T any](ctx context.Context, progress *Progress, work func(context.Context) (T, error), done func(T, error)) *Task {
+// Run calls work on a new goroutine and then done(result, err) on the window's UI
+// goroutine (ui.Do; a nil ui is fyne.Do). It must be called on the UI goroutine. progress
+// may be nil. Network and keyring calls belong in work, never in a button handler directly
+// (Fyne ≥2.6 runs every callback on one goroutine, so blocking it freezes the window).
+func Run[T any](ctx context.Context, ui *UI, progress *Progress, work func(context.Context) (T, error), done func(T, error)) *Task {
 	ctx, cancel := context.WithCancel(ctx)
-	t := &Task{cancel: cancel, done: make(chan struct{})}
+	t := &Task{cancel: cancel, done: make(chan struct{}), ui: ui}
 	if progress != nil {
 		progress.begin()
 	}
 	go func() {
 		v, err := work(ctx)
-		onUI(func() {
+		ui.Do(func() {
 			defer close(t.done)
 			defer cancel()
 			if progress != nil {
@@ -89,20 +88,4 @@ func Run[T any](ctx context.Context, progress *Progress, work func(context.Conte
 		})
 	}()
 	return t
-}
-
-// uiTurn makes UI updates from background goroutines take turns. In the app fyne.Do
-// already runs them one by one on the Fyne goroutine, so the lock is never contended;
-// Fyne's test driver, however, runs fyne.Do inline on the calling goroutine, where two
-// tasks finishing at once would touch the same widgets concurrently.
-var uiTurn sync.Mutex
-
-// onUI runs f on the UI goroutine (fyne.Do), one update at a time. Every update from a
-// background goroutine goes through it. f must not call onUI itself.
-func onUI(f func()) {
-	fyne.Do(func() {
-		uiTurn.Lock()
-		defer uiTurn.Unlock()
-		f()
-	})
 }

@@ -20,7 +20,7 @@ const SecretClipboardDelay = 60 * time.Second
 // so every screen shares it and Close clears what is still pending when the window goes.
 //
 // Copy, expire and Close run on the UI goroutine; the timers wait on their own
-// goroutines and hand back through onUI.
+// goroutines and hand back through the copying window's UI.
 type secretClipboard struct {
 	cb fyne.Clipboard
 
@@ -106,10 +106,10 @@ func (c *secretClipboard) isClosed() bool {
 	return c.closed
 }
 
-// Copy puts a secret on the clipboard and schedules its removal after the delay. note
-// (optional) shows that beside the button until then. A second copy of the same text
-// restarts the wait.
-func (c *secretClipboard) Copy(text string, note *widget.Label) {
+// Copy puts a secret on the clipboard and schedules its removal after the delay, which
+// runs through ui (the copying window's; nil is fyne.Do). note (optional) shows that
+// beside the button until then. A second copy of the same text restarts the wait.
+func (c *secretClipboard) Copy(ui *UI, text string, note *widget.Label) {
 	if c == nil || c.cb == nil || text == "" {
 		return
 	}
@@ -140,7 +140,7 @@ func (c *secretClipboard) Copy(text string, note *widget.Label) {
 	go func() {
 		select {
 		case <-fire:
-			onUI(func() { c.expire(id) })
+			ui.Do(func() { c.expire(id) })
 		case <-stop:
 		}
 	}()

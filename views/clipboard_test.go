@@ -79,8 +79,9 @@ func fakeClipboardTimers(t *testing.T, cb fyne.Clipboard) (*fakeTimers, <-chan s
 func TestClipboard_SecretIsClearedAfter60Seconds(t *testing.T) {
 	a := test.NewTempApp(t)
 	timers, expired := fakeClipboardTimers(t, a.Clipboard())
+	ui := newQueuedUI()
 	note := newClipboardNote()
-	secretClipboardFor(a.Clipboard()).Copy("eyJ.secret.token", note)
+	secretClipboardFor(a.Clipboard()).Copy(ui, "eyJ.secret.token", note)
 	if got := a.Clipboard().Content(); got != "eyJ.secret.token" {
 		t.Fatalf("clipboard = %q", got)
 	}
@@ -91,7 +92,7 @@ func TestClipboard_SecretIsClearedAfter60Seconds(t *testing.T) {
 		t.Fatalf("note = %q (visible %v)", note.Text, note.Visible())
 	}
 	timers.fire(0)
-	waitFor(t, expired, "the copy to expire")
+	waitFor(t, ui, expired, "the copy to expire")
 	if got := a.Clipboard().Content(); got != "" {
 		t.Fatalf("clipboard after 60 s = %q, want it cleared", got)
 	}
@@ -103,10 +104,11 @@ func TestClipboard_SecretIsClearedAfter60Seconds(t *testing.T) {
 func TestClipboard_WhatTheUserCopiedSinceIsLeftAlone(t *testing.T) {
 	a := test.NewTempApp(t)
 	timers, expired := fakeClipboardTimers(t, a.Clipboard())
-	secretClipboardFor(a.Clipboard()).Copy("eyJ.secret.token", nil)
+	ui := newQueuedUI()
+	secretClipboardFor(a.Clipboard()).Copy(ui, "eyJ.secret.token", nil)
 	a.Clipboard().SetContent("something the user copied")
 	timers.fire(0)
-	waitFor(t, expired, "the copy to expire")
+	waitFor(t, ui, expired, "the copy to expire")
 	if got := a.Clipboard().Content(); got != "something the user copied" {
 		t.Fatalf("clipboard = %q; the user's own copy was clobbered", got)
 	}
@@ -116,23 +118,23 @@ func TestClipboard_CopyingAgainRestartsTheWait(t *testing.T) {
 	a := test.NewTempApp(t)
 	timers, expired := fakeClipboardTimers(t, a.Clipboard())
 	note := newClipboardNote()
-	c := secretClipboardFor(a.Clipboard())
-	c.Copy("secret-a", note)
-	c.Copy("secret-a", note)
+	c, ui := secretClipboardFor(a.Clipboard()), newQueuedUI()
+	c.Copy(ui, "secret-a", note)
+	c.Copy(ui, "secret-a", note)
 	if timers.count() != 2 || !timers.isStopped(0) {
 		t.Fatal("the first copy's timer still runs after the same secret was copied again")
 	}
-	c.Copy("secret-b", note) // another secret: secret-a's timer keeps running
+	c.Copy(ui, "secret-b", note) // another secret: secret-a's timer keeps running
 	if timers.isStopped(1) {
 		t.Fatal("copying another secret stopped the wait of the previous one")
 	}
 	timers.fire(1) // secret-a expires, but the clipboard now holds secret-b
-	waitFor(t, expired, "secret-a to expire")
+	waitFor(t, ui, expired, "secret-a to expire")
 	if got := a.Clipboard().Content(); got != "secret-b" || !note.Visible() {
 		t.Fatalf("clipboard = %q, note visible %v; secret-b and its note must stay", got, note.Visible())
 	}
 	timers.fire(2)
-	waitFor(t, expired, "secret-b to expire")
+	waitFor(t, ui, expired, "secret-b to expire")
 	if got := a.Clipboard().Content(); got != "" || note.Visible() {
 		t.Fatalf("clipboard = %q, note visible %v after secret-b expired", got, note.Visible())
 	}
@@ -141,7 +143,7 @@ func TestClipboard_CopyingAgainRestartsTheWait(t *testing.T) {
 func TestClipboard_ClosingTheWindowClearsPendingSecrets(t *testing.T) {
 	a := test.NewTempApp(t)
 	timers, _ := fakeClipboardTimers(t, a.Clipboard())
-	w := NewWindow(a, test.NewTempWindow(t, nil), Options{})
+	w := NewWindow(a, test.NewTempWindow(t, nil), Options{UI: newQueuedUI()})
 	raw := idToken(t, nil)
 	w.Tokens.Show(TokenSet{IDToken: raw})
 	test.Tap(w.Tokens.copyToken)
@@ -175,7 +177,7 @@ func TestClipboard_SecretCopiesOnEveryScreen(t *testing.T) {
 			t.Fatalf("%s: no note beside the button", what)
 		}
 		timers.fire(copied)
-		waitFor(t, expired, what+" to expire")
+		waitFor(t, e.Win.UI, expired, what+" to expire")
 		if got := e.App.Clipboard().Content(); got != "" {
 			t.Fatalf("%s: still on the clipboard after the delay", what)
 		}

@@ -54,7 +54,7 @@ func NewConnectionsScreen(desk *app.Desk, sh *Shell) *ConnectionsScreen {
 	s.Object = container.New(layout.NewCustomPaddedLayout(4, 8, 12, 12), split)
 
 	// The sandbox starts in the background: generating its signing key takes a moment.
-	s.task = s.sandbox.fill(desk, sh.progress())
+	s.task = s.sandbox.fill(desk, sh.ui(), sh.progress())
 	s.list.reload(desk.ActiveProfile().ID)
 	s.showSelected()
 	s.showActive()

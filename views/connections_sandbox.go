@@ -76,10 +76,10 @@ func (p *connSandbox) copyRow(value *widget.Label, key string) fyne.CanvasObject
 // fill starts the desk's sandbox in the background, if it has not started yet (its
 // signing key takes a moment to generate), and shows its details once it is ready;
 // "Starting the sandbox…" meanwhile. It runs on the UI goroutine and returns the task.
-func (p *connSandbox) fill(desk *app.Desk, progress *Progress) *Task {
+func (p *connSandbox) fill(desk *app.Desk, ui *UI, progress *Progress) *Task {
 	p.status.Importance = widget.LowImportance
 	setShown(p.status, "Starting the sandbox…")
-	p.task = Run(context.Background(), progress, func(context.Context) (app.SandboxInfo, error) {
+	p.task = Run(context.Background(), ui, progress, func(context.Context) (app.SandboxInfo, error) {
 		return desk.SandboxInfo()
 	}, p.show)
 	return p.task

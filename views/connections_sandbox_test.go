@@ -45,10 +45,9 @@ func TestConnectionsSandboxStartsInTheBackground(t *testing.T) {
 			}
 		}
 	})
-	sh := &Shell{App: test.NewTempApp(t), Progress: NewProgress()}
-	var s *ConnectionsScreen
-	asUI(func() { s = NewConnectionsScreen(d, sh) })
-	srv := waitFor(t, entered, "the sandbox to start")
+	sh := &Shell{App: test.NewTempApp(t), Progress: NewProgress(), UI: newQueuedUI()}
+	s := NewConnectionsScreen(d, sh)
+	srv := waitFor(t, sh.UI, entered, "the sandbox to start")
 	select {
 	case <-hookDone:
 		t.Fatal("the screen was built only after the sandbox had started")
@@ -85,9 +84,8 @@ func TestConnectionsSandboxThatCannotStartIsExplained(t *testing.T) {
 	}
 	defer taken.Close()
 	d := newUnstartedDesk(t, func(o *app.Options) { o.SandboxAddr = taken.Addr().String() })
-	sh := &Shell{App: test.NewTempApp(t), Progress: NewProgress()}
-	var s *ConnectionsScreen
-	asUI(func() { s = NewConnectionsScreen(d, sh) })
+	sh := &Shell{App: test.NewTempApp(t), Progress: NewProgress(), UI: newQueuedUI()}
+	s := NewConnectionsScreen(d, sh)
 	waitTask(t, s.sandbox.task, "the sandbox panel")
 	p := s.sandbox
 	if !p.status.Visible() || p.status.Text != "The offline sandbox could not start. Another program may hold its port; restart the app." ||

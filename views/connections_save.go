@@ -64,7 +64,7 @@ func (s *ConnectionsScreen) saveForm() {
 	f.save.Disable()
 	s.relayout()
 	id := saved.ID
-	s.task = Run(context.Background(), s.sh.progress(), func(ctx context.Context) (struct{}, error) {
+	s.task = Run(context.Background(), s.sh.ui(), s.sh.progress(), func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, s.desk.SetWorkerSecret(ctx, id, secret)
 	}, func(_ struct{}, err error) {
 		f.save.Enable()
@@ -98,7 +98,7 @@ func (s *ConnectionsScreen) rememberSecret() {
 func (s *ConnectionsScreen) loadSecretSource(id string) {
 	f := s.form
 	f.secretSource.SetText("Worker secret: checking…")
-	t := Run(context.Background(), nil, func(ctx context.Context) (app.SecretSource, error) {
+	t := Run(context.Background(), s.sh.ui(), nil, func(ctx context.Context) (app.SecretSource, error) {
 		return s.desk.WorkerSecretSource(ctx, id)
 	}, func(src app.SecretSource, err error) {
 		switch {
@@ -137,7 +137,7 @@ func (s *ConnectionsScreen) deleteProfile(p app.Profile) {
 	f := s.form
 	wasActive := p.ID == s.desk.ActiveProfile().ID
 	f.del.Disable()
-	s.task = Run(context.Background(), s.sh.progress(), func(ctx context.Context) (struct{}, error) {
+	s.task = Run(context.Background(), s.sh.ui(), s.sh.progress(), func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, s.desk.DeleteProfile(ctx, p.ID)
 	}, func(_ struct{}, err error) {
 		f.del.Enable()

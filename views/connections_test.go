@@ -30,10 +30,9 @@ func connButton(o fyne.CanvasObject, text string) *widget.Button {
 	return found
 }
 
-// connEnv is newDeskEnv with the other screens left out of ConnectionChanged: their
-// reload tasks would run at the same time, and in the test driver every task's done
-// callback runs on its own worker goroutine, so two of them race on the shared Progress.
-// The header still follows the active profile, and changed counts the calls.
+// connEnv is newDeskEnv with the other screens left out of ConnectionChanged, so a test
+// of the Connections screen waits for its own tasks only. The header still follows the
+// active profile, and changed counts the calls.
 type connEnv struct {
 	*deskEnv
 	changed int

@@ -44,8 +44,7 @@ func newConnTester(onTest, onCancel func()) *connTester {
 }
 
 // running says whether the last test has not delivered its result yet. The task field is
-// only touched outside done callbacks: in the test driver a callback runs on the worker
-// goroutine, possibly before Run has even returned.
+// only touched outside done callbacks.
 func (t *connTester) running() bool { return t.task != nil && running(t.task) }
 
 func (t *connTester) ended() {
@@ -75,7 +74,7 @@ func (s *ConnectionsScreen) TestActive() *Task {
 	s.form.clearTestMarks()
 	s.relayout()
 	tested := s.desk.ActiveProfile().ID
-	task := Run(context.Background(), s.sh.progress(), s.desk.TestConnection, func(r *app.ConnectionReport, err error) {
+	task := Run(context.Background(), s.sh.ui(), s.sh.progress(), s.desk.TestConnection, func(r *app.ConnectionReport, err error) {
 		t.ended()
 		if err != nil {
 			showProblem(t.result, t.remedy, err)
@@ -86,8 +85,6 @@ func (s *ConnectionsScreen) TestActive() *Task {
 		}
 		s.relayout()
 	})
-	// Nothing below may touch widgets: in the test driver the callback can already be
-	// running on the worker goroutine.
 	t.task, s.task = task, task
 	return task
 }

@@ -31,9 +31,9 @@ type DeskWindow struct {
 // active profile, the timeline follows the desk's transcript, the Tokens screen verifies
 // signatures through the desk (which knows the issuer's JWKS), and the screens move the
 // user along through the Shell: a created app can be signed in to, a sign-in opens its
-// tokens.
+// tokens. Background results reach the window through fyne.Do (NewUI).
 func NewDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string) *DeskWindow {
-	return newDeskWindow(a, w, desk, version, TokensOptions{})
+	return newDeskWindow(a, w, desk, version, NewUI(), TokensOptions{})
 }
 
 // ShowDeskWindow is NewDeskWindow for main.go, where the window should appear at once:
@@ -43,14 +43,19 @@ func NewDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string) *D
 // the app has started. ready (optional) receives the desk window, on the Fyne goroutine.
 // Call it on the main goroutine, before w is shown.
 func ShowDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, ready func(*DeskWindow)) {
+	showDeskWindow(a, w, desk, version, NewUI(), ready)
+}
+
+// showDeskWindow is ShowDeskWindow on the given UI (a queued one in tests).
+func showDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, ui *UI, ready func(*DeskWindow)) {
 	fitToScreen(a, w)
-	w.SetContent(afterFirstFrame(func() {
-		dw := buildDeskWindow(a, w, desk, version, TokensOptions{}, false)
+	w.SetContent(afterFirstFrame(ui, func() {
+		dw := buildDeskWindow(a, w, desk, version, ui, TokensOptions{}, false)
 		// Measuring and drawing the first screen's text leaves tens of MB of garbage
 		// (Fyne shapes every string with a fresh HarfBuzz font), whose pages Go keeps for
 		// reuse up to twice the live heap: hand them back once that screen is drawn. A
 		// forced collection takes a moment, hence its own goroutine.
-		w.SetContent(container.NewStack(afterFirstFrame(func() { go debug.FreeOSMemory() }), w.Content()))
+		w.SetContent(container.NewStack(afterFirstFrame(ui, func() { go debug.FreeOSMemory() }), w.Content()))
 		if ready != nil {
 			ready(dw)
 		}
@@ -60,24 +65,25 @@ func ShowDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, r
 // afterFirstFrame is an empty object that runs then once, on the Fyne goroutine, after
 // the frame it is first drawn in. Fyne has no "frame drawn" event, but it draws a raster
 // by calling its generator, which is where the frame being drawn is noticed; then is
-// queued from there, behind the frame (onUI from another goroutine does not wait).
-func afterFirstFrame(then func()) fyne.CanvasObject {
+// queued from there, behind the frame (ui.Do from another goroutine does not wait).
+func afterFirstFrame(ui *UI, then func()) fyne.CanvasObject {
 	var once sync.Once
 	blank := image.NewNRGBA(image.Rect(0, 0, 1, 1)) // transparent: the theme's background shows
 	return canvas.NewRaster(func(int, int) image.Image {
-		once.Do(func() { go onUI(then) })
+		once.Do(func() { go ui.Do(then) })
 		return blank
 	})
 }
 
-func newDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, tokens TokensOptions) *DeskWindow {
-	return buildDeskWindow(a, w, desk, version, tokens, true)
+// newDeskWindow is NewDeskWindow on the given UI (a queued one in tests).
+func newDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, ui *UI, tokens TokensOptions) *DeskWindow {
+	return buildDeskWindow(a, w, desk, version, ui, tokens, true)
 }
 
-// buildDeskWindow builds the desk window in w; fit sizes w after the screen, which
-// ShowDeskWindow did before showing it.
-func buildDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, tokens TokensOptions, fit bool) *DeskWindow {
-	sh := &Shell{App: a, Win: w, Progress: NewProgress(), OpenURL: desk.OpenBrowser}
+// buildDeskWindow builds the desk window in w; every screen hands its background results
+// to ui. fit sizes w after the screen, which ShowDeskWindow did before showing it.
+func buildDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, ui *UI, tokens TokensOptions, fit bool) *DeskWindow {
+	sh := &Shell{App: a, Win: w, Progress: NewProgress(), UI: ui, OpenURL: desk.OpenBrowser}
 	dw := &DeskWindow{Shell: sh}
 	dw.Connections = NewConnectionsScreen(desk, sh)
 	dw.Applications = NewApplicationsScreen(desk, sh)
@@ -90,6 +96,7 @@ func buildDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, 
 		Transcript:   desk.Transcript(),
 		Tokens:       tokens,
 		Progress:     sh.Progress,
+		UI:           ui,
 		Connections:  &conns,
 		Applications: &apps,
 		SignIn:       &signIn,
@@ -135,7 +142,7 @@ func (dw *DeskWindow) verifyAccessToken(desk *app.Desk, s *app.Session) {
 		return
 	}
 	raw := s.Tokens.AccessToken
-	dw.accessCheck = Run(context.Background(), dw.Progress,
+	dw.accessCheck = Run(context.Background(), dw.UI, dw.Progress,
 		func(ctx context.Context) (*token.Report, error) { return desk.VerifyTokenFor(ctx, raw, s.ClientID) },
 		func(r *token.Report, _ error) { dw.Tokens.SetAccessReport(raw, r) })
 }
@@ -172,5 +179,6 @@ func TokenSetFromSession(s *app.Session) TokenSet {
 		IDReport:     s.IDToken,
 		Flow:         s.Mode.String() + " sign-in",
 		ReceivedAt:   s.SignedInAt,
+		Scopes:       s.Scopes,
 	}
 }

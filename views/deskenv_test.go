@@ -77,28 +77,28 @@ func newDeskEnv(t *testing.T, mods ...deskEnvOpt) *deskEnv {
 		t.Fatal(err)
 	}
 	w := test.NewTempWindow(t, nil)
-	// Tasks the screens start while they are built finish on their own goroutines (the
-	// test driver runs fyne.Do inline): building takes the UI's turn, so they wait for it.
-	asUI(func() {
-		e.Win = newDeskWindow(a, w, d, "test", TokensOptions{NewTicker: newFakeTicker().New})
-		w.Resize(fyne.NewSize(1180, 780))
-	})
+	// The window's updates from the background queue up until the test drains them
+	// (waitTask, waitFor), so the test goroutine is the window's only UI goroutine.
+	e.Win = newDeskWindow(a, w, d, "test", newQueuedUI(), TokensOptions{NewTicker: newFakeTicker().New})
+	w.Resize(fyne.NewSize(1180, 780))
 	t.Cleanup(func() { e.Win.SignIn.Close(); e.Win.Close() })
 	waitTask(t, e.Win.Connections.sandbox.task, "the sandbox panel")
+	if c := e.Win.SignIn.credsTask; c != nil {
+		waitTask(t, c, "the sandbox's demo user on the Sign in screen")
+	}
 	return e
 }
 
 // waitTask waits until a screen's background task has finished and its result was put
-// on screen. Waiting on Done (not polling widgets) is what makes the screen's state safe
-// to read from the test goroutine under -race.
+// on screen, running the window's queued UI updates meanwhile (the task's UI, a queued
+// one in tests). Waiting on Done (not polling widgets) is what makes the screen's state
+// safe to read from the test goroutine under -race.
 func waitTask(t *testing.T, task *Task, what string) {
 	t.Helper()
 	if task == nil {
 		t.Fatalf("%s: no task was started", what)
 	}
-	select {
-	case <-task.Done():
-	case <-time.After(30 * time.Second):
+	if !task.ui.Await(task.Done(), time.After(30*time.Second)) {
 		t.Fatalf("timed out waiting for %s", what)
 	}
 }

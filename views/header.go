@@ -102,7 +102,7 @@ func NewHeader(extra ...fyne.CanvasObject) *Header {
 	return h
 }
 
-// Set shows c. Call it on the UI goroutine (wrap in fyne.Do from elsewhere).
+// Set shows c. Call it on the UI goroutine (from elsewhere, hand it over through the window's UI).
 func (h *Header) Set(c ConnectionInfo) {
 	h.info = c
 	h.tagText.Text = c.Stage.String()

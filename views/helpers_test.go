@@ -95,23 +95,27 @@ func (c *fakeClock) Set(t time.Time) {
 	c.mu.Unlock()
 }
 
-// asUI runs f as the UI goroutine would: one turn at a time with the updates background
-// tasks make through onUI, which the test driver runs on the tasks' own goroutines.
-func asUI(f func()) {
-	uiTurn.Lock()
-	defer uiTurn.Unlock()
-	f()
-}
-
-// waitFor fails the test if ch does not deliver within a generous bound.
-func waitFor[T any](t *testing.T, ch <-chan T, what string) T {
+// waitFor fails the test if ch does not deliver within a generous bound. Meanwhile it runs
+// the window's queued UI updates (ui, from newQueuedUI) on the test goroutine, as the Fyne
+// goroutine would: a value sent from an update arrives, and nothing touches widgets
+// behind the test's back.
+func waitFor[T any](t *testing.T, ui *UI, ch <-chan T, what string) T {
 	t.Helper()
-	select {
-	case v := <-ch:
-		return v
-	case <-time.After(10 * time.Second):
-		t.Fatalf("timed out waiting for %s", what)
-		panic("unreachable")
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case v := <-ch: // what an update just sent comes before the updates after it
+			return v
+		default:
+		}
+		select {
+		case v := <-ch:
+			return v
+		case <-ui.Ready():
+			ui.Drain()
+		case <-timeout:
+			t.Fatalf("timed out waiting for %s", what)
+		}
 	}
 }
 

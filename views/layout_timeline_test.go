@@ -34,7 +34,7 @@ func TestTimelineStartsCollapsedToOneLine(t *testing.T) {
 func TestTimelineToggleIsRemembered(t *testing.T) {
 	a := test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
-	win := NewWindow(a, w, Options{Tokens: TokensOptions{NewTicker: newFakeTicker().New}})
+	win := NewWindow(a, w, Options{UI: newQueuedUI(), Tokens: TokensOptions{NewTicker: newFakeTicker().New}})
 	t.Cleanup(win.Close)
 
 	typeShortcut(t, w, timelineShortcut) // Ctrl+J
@@ -50,7 +50,7 @@ func TestTimelineToggleIsRemembered(t *testing.T) {
 
 	// The next window opens it as left.
 	w2 := test.NewTempWindow(t, nil)
-	again := NewWindow(a, w2, Options{Tokens: TokensOptions{NewTicker: newFakeTicker().New}})
+	again := NewWindow(a, w2, Options{UI: newQueuedUI(), Tokens: TokensOptions{NewTicker: newFakeTicker().New}})
 	t.Cleanup(again.Close)
 	if again.Timeline.Collapsed() {
 		t.Fatal("the open timeline was not remembered")
@@ -62,7 +62,7 @@ func TestTimelineToggleIsRemembered(t *testing.T) {
 		t.Fatal("the timeline's button did not collapse it")
 	}
 	w3 := test.NewTempWindow(t, nil)
-	third := NewWindow(a, w3, Options{Tokens: TokensOptions{NewTicker: newFakeTicker().New}})
+	third := NewWindow(a, w3, Options{UI: newQueuedUI(), Tokens: TokensOptions{NewTicker: newFakeTicker().New}})
 	t.Cleanup(third.Close)
 	if !third.Timeline.Collapsed() {
 		t.Fatal("the collapsed timeline was not remembered")

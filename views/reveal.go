@@ -174,14 +174,16 @@ func revealInScrolls(scrolls []*container.Scroll, obj fyne.CanvasObject) {
 // focusReveal scrolls the focused object into view when the focus moves, by Tab or
 // from code. scrolls returns the scroll containers of the screen on view, outermost
 // first (scrollsIn gives them in that order).
+// Its looks run through ui, the window's UI goroutine.
 type focusReveal struct {
 	canvas  fyne.Canvas
+	ui      *UI
 	scrolls func() []*container.Scroll
 	last    fyne.Focusable
 }
 
-func newFocusReveal(c fyne.Canvas, scrolls func() []*container.Scroll) *focusReveal {
-	return &focusReveal{canvas: c, scrolls: scrolls}
+func newFocusReveal(c fyne.Canvas, ui *UI, scrolls func() []*container.Scroll) *focusReveal {
+	return &focusReveal{canvas: c, ui: ui, scrolls: scrolls}
 }
 
 // check is one look at the focus, on the Fyne goroutine: a newly focused object is
@@ -211,6 +213,7 @@ func (r *focusReveal) start(newTicker func(time.Duration) (<-chan time.Time, fun
 	}
 	ticks, stopTicker := newTicker(focusPollInterval)
 	done := make(chan struct{})
+	ui := r.ui
 	go func() {
 		defer stopTicker()
 		for {
@@ -218,7 +221,13 @@ func (r *focusReveal) start(newTicker func(time.Duration) (<-chan time.Time, fun
 			case <-done:
 				return
 			case <-ticks:
-				onUI(r.check)
+				ui.Do(func() {
+					select {
+					case <-done: // stopped while this look was queued
+					default:
+						r.check()
+					}
+				})
 			}
 		}
 	}()

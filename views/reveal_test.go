@@ -105,7 +105,7 @@ func TestRevealLeavesAnObjectInView(t *testing.T) {
 func TestRevealFocusFollowsTab(t *testing.T) {
 	f := newRevealFixture(t)
 	c := f.win.Canvas()
-	r := newFocusReveal(c, func() []*container.Scroll { return scrollsIn(f.win.Content()) })
+	r := newFocusReveal(c, newQueuedUI(), func() []*container.Scroll { return scrollsIn(f.win.Content()) })
 	if got := scrollsIn(f.win.Content()); len(got) != 1 || got[0] != f.scroll {
 		t.Fatalf("scrollsIn found %d scrolls", len(got))
 	}
@@ -151,14 +151,18 @@ func TestRevealFocusFollowsTab(t *testing.T) {
 func TestRevealFocusPollsUntilStopped(t *testing.T) {
 	f := newRevealFixture(t)
 	c := f.win.Canvas()
-	r := newFocusReveal(c, func() []*container.Scroll { return []*container.Scroll{f.scroll} })
+	ui := newQueuedUI()
+	r := newFocusReveal(c, ui, func() []*container.Scroll { return []*container.Scroll{f.scroll} })
 	ticker := newFakeTicker()
 	stop := r.start(ticker.New)
 
 	c.Focus(f.entries[22])
 	ticker.c <- t0
-	ticker.c <- t0 // received only once the first look has finished
-	if !f.inView(f.entries[22]) {
+	ticker.c <- t0 // received only once the first look was queued
+	if f.inView(f.entries[22]) {
+		t.Fatal("a look ran before the window's UI ran it")
+	}
+	if ui.Drain() == 0 || !f.inView(f.entries[22]) {
 		t.Errorf("offset %v: a tick did not reveal the focused entry", f.scroll.Offset)
 	}
 	stop()

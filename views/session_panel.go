@@ -95,7 +95,7 @@ func newSessionPanel(desk *app.Desk, sh *Shell, hideIdle bool) *sessionPanel {
 		p.userInfoBox,
 	)
 	p.unsubscribe = desk.OnSessionChange(func(ev app.SessionEvent) {
-		onUI(func() { p.sessionChanged(ev) })
+		sh.ui().Do(func() { p.sessionChanged(ev) })
 	})
 	p.render(desk.CurrentSession())
 	return p
@@ -202,7 +202,7 @@ func runSessionAction[T any](p *sessionPanel, button *widget.Button, busy string
 	p.clearMessages()
 	p.say(busy, widget.MediumImportance)
 	p.render(p.desk.CurrentSession())
-	p.task = Run(context.Background(), p.sh.progress(), work, func(v T, err error) {
+	p.task = Run(context.Background(), p.sh.ui(), p.sh.progress(), work, func(v T, err error) {
 		p.busy = false
 		if p.message.Text == busy {
 			p.say("", widget.MediumImportance) // no event has said more

@@ -42,11 +42,10 @@ func waitPanel(t *testing.T, tk *TokensScreen, p *sessionPanel, what string) {
 	}
 }
 
-// tapHeld taps b and runs check while results from the background wait for their turn on
-// the UI (uiTurn), so check reads exactly what the tap itself put on screen.
+// tapHeld taps b and runs check before the test drains the window's queued UI (results
+// from the background wait there), so check reads exactly what the tap itself put on
+// screen.
 func tapHeld(b *widget.Button, check func()) {
-	uiTurn.Lock()
-	defer uiTurn.Unlock()
 	test.Tap(b)
 	check()
 }
@@ -141,7 +140,7 @@ func TestSessionPanel_SignOutLeavesNothingSignedInOnTokens(t *testing.T) {
 
 	test.Tap(p.signOutBtn)
 	waitTask(t, p.task, "the sign-out")
-	ev := waitFor(t, signedOut, "the sign-out event")
+	ev := waitFor(t, e.Win.UI, signedOut, "the sign-out event")
 	if e.Desk.CurrentSession() != nil || !buttonsDisabled(p) {
 		t.Fatal("still signed in, or the session buttons still work")
 	}
@@ -186,11 +185,11 @@ func TestSessionPanel_BrowserSignOutOpensTheSignOffPage(t *testing.T) {
 	e, s, _ := newSignInEnv(t)
 	e.Win.Tokens.FollowSession(e.Desk)
 	task := s.Start(app.SignInBrowser)
-	authURL := waitFor(t, e.Opened, "the browser to be opened")
+	authURL := waitFor(t, e.Win.UI, e.Opened, "the browser to be opened")
 	demo, _ := e.Desk.SandboxDemoUser()
 	browser := playBrowser(authURL, demo.Username, demo.Password)
 	waitSignedIn(t, e, task, "the browser sign-in")
-	if err := waitFor(t, browser, "the fake browser"); err != nil {
+	if err := waitFor(t, e.Win.UI, browser, "the fake browser"); err != nil {
 		t.Fatal(err)
 	}
 	e.Win.Show(ScreenTokens)
@@ -200,7 +199,7 @@ func TestSessionPanel_BrowserSignOutOpensTheSignOffPage(t *testing.T) {
 	}
 	test.Tap(p.signOutBtn)
 	waitTask(t, p.task, "the sign-out")
-	if signOff := waitFor(t, e.Opened, "the sign-off page"); !strings.Contains(signOff, "/as/signoff") {
+	if signOff := waitFor(t, e.Win.UI, e.Opened, "the sign-off page"); !strings.Contains(signOff, "/as/signoff") {
 		t.Fatalf("opened %.60q…", signOff)
 	}
 	if !strings.HasPrefix(p.message.Text, "Signed out at ") || !strings.HasSuffix(p.message.Text, " "+msgSignOffOpened) || !buttonsDisabled(p) {

@@ -88,7 +88,7 @@ func TestSession_SignOutLeavesNothingSignedIn(t *testing.T) {
 		t.Fatalf("an in-app sign-out opened %q in the browser", u)
 	default:
 	}
-	ev := waitFor(t, signedOut, "the sign-out event")
+	ev := waitFor(t, e.Win.UI, signedOut, "the sign-out event")
 	if e.Desk.CurrentSession() != nil {
 		t.Fatal("still signed in")
 	}

@@ -2,6 +2,7 @@ package views
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/pkcedesk/pkcedesk/app"
 )
@@ -14,6 +15,7 @@ type Shell struct {
 	App      fyne.App
 	Win      fyne.Window // parent of dialogs
 	Progress *Progress   // the header's "something is running" bar
+	UI       *UI         // the window's UI goroutine for background results; nil is fyne.Do
 
 	// ConnectionChanged is called after the active connection changed, or the active
 	// connection's saved settings did: the header and the other screens reload.
@@ -60,12 +62,26 @@ func (sh *Shell) progress() *Progress {
 	return sh.Progress
 }
 
+// ui is the window's UI, through which background work hands its results back.
+func (sh *Shell) ui() *UI {
+	if sh == nil {
+		return nil
+	}
+	return sh.UI
+}
+
 // clipboard is the app's clipboard (nil without an app).
 func (sh *Shell) clipboard() fyne.Clipboard {
 	if sh == nil || sh.App == nil {
 		return nil
 	}
 	return sh.App.Clipboard()
+}
+
+// copySecret copies a secret through the secret clipboard, which takes it off again
+// after SecretClipboardDelay; note (optional) says so meanwhile.
+func (sh *Shell) copySecret(text string, note *widget.Label) {
+	secretClipboardFor(sh.clipboard()).Copy(sh.ui(), text, note)
 }
 
 // Action is a command of a screen that also sits in the window's Actions menu with a

@@ -36,7 +36,7 @@ const (
 // in-app), shows the attempt's own steps and PKCE values, and acts on the session.
 //
 // Concurrency: every widget is touched on the UI goroutine only. Sign-in events arrive on
-// the sign-in's goroutines and are handed over with onUI (fyne.Do); each carries the number of
+// the sign-in's goroutines and are handed over through the window's UI (Shell.UI); each carries the number of
 // the attempt it belongs to, and events of an older attempt are dropped, so a cancelled
 // attempt can never change the screen.
 type SignInScreen struct {
@@ -63,6 +63,8 @@ type SignInScreen struct {
 	username  *widget.Entry
 	password  *widget.Entry
 	credsMsg  *widget.Label // field message for username/password
+	credsTask *Task         // reads the sandbox's demo user (prefillCredentials)
+	demo      *app.DemoCredentials
 
 	// Start / cancel and the outcome.
 	startBtn, cancelBtn *widget.Button
@@ -176,7 +178,7 @@ func NewSignInScreen(desk *app.Desk, sh *Shell) *SignInScreen {
 	s.setIdle()
 	s.updateSession()
 	s.unfollow = desk.OnSessionChange(func(ev app.SessionEvent) {
-		onUI(func() { s.sessionChanged(ev) })
+		sh.ui().Do(func() { s.sessionChanged(ev) })
 	})
 	return s
 }
@@ -188,14 +190,10 @@ func (s *SignInScreen) Screen() Screen {
 		Icon:    theme.LoginIcon(),
 		Content: s.content,
 		OnShow: func() {
-			// The session first: loadApps starts a task whose result lands on another
-			// goroutine in the test driver, and the two must not lay out text at once.
 			s.updateSession()
 			s.loadApps()
 		},
-		// No Focus: OnShow starts the app list in the background, and the window focuses
-		// right after OnShow, which the single-goroutine-free test driver reports as a
-		// race. The actions' shortcuts work without a focused field.
+		Focus: s.appSelect, // the form's first field: which application signs in
 		Actions: []Action{
 			{
 				Label:    "Sign in with the browser",
@@ -269,6 +267,9 @@ func (s *SignInScreen) Close() {
 	}
 	if s.appsTask != nil {
 		s.appsTask.Cancel()
+	}
+	if s.credsTask != nil {
+		s.credsTask.Cancel()
 	}
 	if s.task != nil {
 		s.task.Cancel()

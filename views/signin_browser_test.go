@@ -20,7 +20,7 @@ func TestSignInBrowser(t *testing.T) {
 	e, s, _ := newSignInEnv(t)
 	tap := tapEvents(s, app.SignInEventWaiting)
 	task := s.Start(app.SignInBrowser)
-	authURL := waitFor(t, e.Opened, "the browser to be opened")
+	authURL := waitFor(t, e.Win.UI, e.Opened, "the browser to be opened")
 	tap.wait(t, app.SignInEventWaiting)
 
 	// The sign-in now waits for the browser: nothing else touches the screen.
@@ -48,7 +48,7 @@ func TestSignInBrowser(t *testing.T) {
 	demo, _ := e.Desk.SandboxDemoUser()
 	browser := playBrowser(authURL, demo.Username, demo.Password)
 	waitSignedIn(t, e, task, "browser sign-in")
-	if err := waitFor(t, browser, "the fake browser"); err != nil {
+	if err := waitFor(t, e.Win.UI, browser, "the fake browser"); err != nil {
 		t.Fatal(err)
 	}
 	sess := e.Desk.CurrentSession()
@@ -84,7 +84,7 @@ func TestSignInCancelWhileWaiting(t *testing.T) {
 	e, s, _ := newSignInEnv(t)
 	tap := tapEvents(s, app.SignInEventWaiting)
 	task := s.Start(app.SignInBrowser)
-	waitFor(t, e.Opened, "the browser to be opened")
+	waitFor(t, e.Win.UI, e.Opened, "the browser to be opened")
 	tap.wait(t, app.SignInEventWaiting)
 
 	s.Cancel()
@@ -146,14 +146,14 @@ func TestSignIn_BrowserWaitCountsDown(t *testing.T) {
 	s.wait.onTick = func() { ticked <- struct{}{} }
 	tap := tapEvents(s, app.SignInEventWaiting)
 	task := s.Start(app.SignInBrowser)
-	waitFor(t, e.Opened, "the browser to be opened")
+	waitFor(t, e.Win.UI, e.Opened, "the browser to be opened")
 	tap.wait(t, app.SignInEventWaiting)
 	if !s.wait.label.Visible() || s.wait.label.Text != "Waiting for the browser — 5:00 left" {
 		t.Fatalf("countdown = %q (visible %v)", s.wait.label.Text, s.wait.label.Visible())
 	}
 	clock.Set(clock.Now().Add(28 * time.Second))
 	ticker.c <- time.Now()
-	waitFor(t, ticked, "the countdown to update")
+	waitFor(t, e.Win.UI, ticked, "the countdown to update")
 	if s.wait.label.Text != "Waiting for the browser — 4:32 left" {
 		t.Fatalf("countdown after 28 s = %q", s.wait.label.Text)
 	}
@@ -200,7 +200,7 @@ func TestSignIn_UnusableRedirectOffersFixRedirect(t *testing.T) {
 		t.Fatalf("after the fix: status %q, button shown %v", s.status.Text, s.fixBox.Visible())
 	}
 	task := s.Start(app.SignInBrowser)
-	waitFor(t, e.Opened, "the browser to be opened after the fix")
+	waitFor(t, e.Win.UI, e.Opened, "the browser to be opened after the fix")
 	s.Cancel()
 	waitTask(t, task, "the cancelled sign-in")
 }
@@ -232,7 +232,7 @@ func anotherWindowSigningIn(t *testing.T, redirect string) {
 		<-done
 		d.Close()
 	})
-	waitFor(t, opened, "the other window to open the browser")
+	waitFor(t, nil, opened, "the other window to open the browser")
 }
 
 // F9: another window's sign-in holds the port; the user is told so, not that another
@@ -262,11 +262,11 @@ func TestSignIn_F9_AnotherWindowSigningInIsNamed(t *testing.T) {
 func TestSignInBrowserSignOutOpensTheSignOffPage(t *testing.T) {
 	e, s, _ := newSignInEnv(t)
 	task := s.Start(app.SignInBrowser)
-	authURL := waitFor(t, e.Opened, "the browser to be opened")
+	authURL := waitFor(t, e.Win.UI, e.Opened, "the browser to be opened")
 	demo, _ := e.Desk.SandboxDemoUser()
 	browser := playBrowser(authURL, demo.Username, demo.Password)
 	waitSignedIn(t, e, task, "browser sign-in")
-	if err := waitFor(t, browser, "the fake browser"); err != nil {
+	if err := waitFor(t, e.Win.UI, browser, "the fake browser"); err != nil {
 		t.Fatal(err)
 	}
 	sess := e.Desk.CurrentSession()
@@ -275,7 +275,7 @@ func TestSignInBrowserSignOutOpensTheSignOffPage(t *testing.T) {
 	}
 	test.Tap(s.signOut)
 	waitTask(t, s.task, "sign-out")
-	signOff := waitFor(t, e.Opened, "the sign-off page")
+	signOff := waitFor(t, e.Win.UI, e.Opened, "the sign-off page")
 	if !strings.Contains(signOff, "/as/signoff") {
 		t.Fatalf("opened %.60q…", signOff)
 	}

@@ -53,7 +53,7 @@ func (s *SignInScreen) loadApps() {
 		apps   []pingone.Application
 		scopes map[string]*app.SignInScopes
 	}
-	s.appsTask = Run(context.Background(), s.sh.progress(),
+	s.appsTask = Run(context.Background(), s.sh.ui(), s.sh.progress(),
 		func(ctx context.Context) (listed, error) {
 			apps, err := s.desk.ListApplications(ctx, "")
 			if err != nil {
@@ -143,8 +143,15 @@ func (s *SignInScreen) modeChanged() {
 }
 
 // prefillCredentials puts the sandbox's demo user in the form; any other connection
-// starts empty, so a password typed for one environment is never sent to another.
+// starts empty, so a password typed for one environment is never sent to another. The
+// demo user is read in the background: reading it may start the sandbox, whose signing
+// key takes a moment to generate. What the user typed meanwhile is kept.
 func (s *SignInScreen) prefillCredentials() {
+	if s.credsTask != nil {
+		s.credsTask.Cancel() // about the previous connection
+		s.credsTask = nil
+	}
+	s.demo = nil
 	s.username.SetText("")
 	s.password.SetText("")
 	setShown(s.credsMsg, "")
@@ -152,24 +159,28 @@ func (s *SignInScreen) prefillCredentials() {
 	if !s.desk.ActiveProfile().IsSandbox() {
 		return
 	}
-	demo, err := s.desk.SandboxDemoUser()
-	if err != nil {
-		return
-	}
-	s.username.SetText(demo.Username)
-	s.password.SetText(demo.Password)
-	s.credsNote.SetText(msgSandboxUser + " " + s.credsNote.Text)
+	s.credsTask = Run(context.Background(), s.sh.ui(), nil,
+		func(context.Context) (app.DemoCredentials, error) { return s.desk.SandboxDemoUser() },
+		func(demo app.DemoCredentials, err error) {
+			if err != nil {
+				return
+			}
+			s.demo = &demo
+			if s.username.Text != "" || s.password.Text != "" {
+				return
+			}
+			s.username.SetText(demo.Username)
+			s.password.SetText(demo.Password)
+			s.credsNote.SetText(msgSandboxUser + " " + s.credsNote.Text)
+		})
 }
 
 // clearPassword empties the password field. On the sandbox its demo user's password
 // comes back: it is a published fixture (the Connections screen shows it), not a secret.
 func (s *SignInScreen) clearPassword() {
 	s.password.SetText("")
-	if !s.desk.ActiveProfile().IsSandbox() {
-		return
-	}
-	if demo, err := s.desk.SandboxDemoUser(); err == nil && s.username.Text == demo.Username {
-		s.password.SetText(demo.Password)
+	if s.demo != nil && s.username.Text == s.demo.Username {
+		s.password.SetText(s.demo.Password)
 	}
 }
 

@@ -37,7 +37,7 @@ func (s *SignInScreen) Start(m app.SignInMode) *Task {
 		setShown(s.remedy, "Finish the sign-in in the browser window that opens.")
 	}
 	onEvent := s.eventHandler(n)
-	s.task = Run(context.Background(), s.sh.progress(),
+	s.task = Run(context.Background(), s.sh.ui(), s.sh.progress(),
 		func(ctx context.Context) (*app.Session, error) { return s.desk.SignIn(ctx, req, onEvent) },
 		func(sess *app.Session, err error) {
 			if s.attempt.Load() == n {
@@ -72,12 +72,11 @@ func (s *SignInScreen) Cancel() {
 }
 
 // eventHandler returns the onEvent callback for attempt n. It runs on sign-in
-// goroutines, so it only hands the event to the UI goroutine (onUI, which also keeps
-// it from overlapping the timeline's updates in the test driver).
+// goroutines, so it only hands the event to the window's UI goroutine.
 func (s *SignInScreen) eventHandler(n uint64) func(app.SignInEvent) {
 	hook := s.afterEvent
 	return func(ev app.SignInEvent) {
-		onUI(func() {
+		s.sh.ui().Do(func() {
 			if s.attempt.Load() != n {
 				return // a superseded or cancelled attempt
 			}

@@ -124,7 +124,7 @@ func (s *SignInScreen) appPicked(clientID string) {
 		p.task.Cancel()
 	}
 	p.pending = clientID
-	p.task = Run(context.Background(), s.sh.progress(),
+	p.task = Run(context.Background(), s.sh.ui(), s.sh.progress(),
 		func(ctx context.Context) (*app.SignInScopes, error) { return s.desk.SignInScopes(ctx, clientID) },
 		func(sc *app.SignInScopes, err error) {
 			p.pending = ""

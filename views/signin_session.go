@@ -56,7 +56,7 @@ func (s *SignInScreen) changePassword() {
 	s.setRunning()
 	s.changeBtn.Disable()
 	s.setStatus("Changing the password…", "", "", widget.MediumImportance)
-	s.task = Run(context.Background(), s.sh.progress(),
+	s.task = Run(context.Background(), s.sh.ui(), s.sh.progress(),
 		func(ctx context.Context) (*app.Session, error) { return s.desk.ChangePassword(ctx, current, next) },
 		func(sess *app.Session, err error) {
 			if s.attempt.Load() != n {
@@ -186,7 +186,7 @@ func runSession[T any](s *SignInScreen, busy string, work func(context.Context) 
 	s.clearSessionMessages()
 	s.sessionMsg.Importance = widget.MediumImportance
 	setShown(s.sessionMsg, busy)
-	s.task = Run(context.Background(), s.sh.progress(), work, func(v T, err error) {
+	s.task = Run(context.Background(), s.sh.ui(), s.sh.progress(), work, func(v T, err error) {
 		s.sessionBusy = false
 		done(v, err)
 		s.updateSession()

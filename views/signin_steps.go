@@ -112,7 +112,7 @@ func (s *SignInScreen) copyCurl(i int) {
 // clipboardSet copies a step's cURL command: a secret copy (it may carry a redacted
 // token's shape and the attempt's values), cleared again after SecretClipboardDelay.
 func (s *SignInScreen) clipboardSet(text string) {
-	secretClipboardFor(s.sh.clipboard()).Copy(text, s.clipNote)
+	s.sh.copySecret(text, s.clipNote)
 }
 
 // capitalise upper-cases the first letter of an event message for a row.

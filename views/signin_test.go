@@ -43,10 +43,11 @@ type eventTap struct {
 	mu    sync.Mutex
 	kinds map[app.SignInEventKind]chan struct{}
 	seen  []string // verifier label texts at each event, for the masking check
+	ui    *UI      // the screen's window UI, drained while waiting
 }
 
 func tapEvents(s *SignInScreen, kinds ...app.SignInEventKind) *eventTap {
-	tap := &eventTap{kinds: map[app.SignInEventKind]chan struct{}{}}
+	tap := &eventTap{kinds: map[app.SignInEventKind]chan struct{}{}, ui: s.sh.ui()}
 	for _, k := range kinds {
 		tap.kinds[k] = make(chan struct{}, 1)
 	}
@@ -66,7 +67,7 @@ func tapEvents(s *SignInScreen, kinds ...app.SignInEventKind) *eventTap {
 
 func (tap *eventTap) wait(t *testing.T, k app.SignInEventKind) {
 	t.Helper()
-	waitFor(t, tap.kinds[k], "event "+k.String())
+	waitFor(t, tap.ui, tap.kinds[k], "event "+k.String())
 }
 
 func (tap *eventTap) verifierTexts() []string {

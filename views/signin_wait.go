@@ -43,12 +43,12 @@ func (s *SignInScreen) startCountdown(n uint64) {
 	s.renderWait()
 	tick, stopTicker := s.wait.newTicker(time.Second)
 	done := make(chan struct{})
-	hook := s.wait.onTick
+	hook, ui := s.wait.onTick, s.sh.ui()
 	go func() {
 		for {
 			select {
 			case <-tick:
-				onUI(func() {
+				ui.Do(func() {
 					if s.attempt.Load() != n {
 						return
 					}
@@ -117,7 +117,7 @@ func (s *SignInScreen) runFix() {
 	s.fixBtn.Disable()
 	s.setStatus("Adding "+s.desk.RedirectURI()+" to the application's redirect URIs…", "", "", widget.MediumImportance)
 	gen := s.attempt.Load()
-	s.task = Run(context.Background(), s.sh.progress(),
+	s.task = Run(context.Background(), s.sh.ui(), s.sh.progress(),
 		func(ctx context.Context) (*app.SelfCheck, error) { return s.desk.FixRedirect(ctx, appID) },
 		func(check *app.SelfCheck, err error) {
 			s.fixRunning = false

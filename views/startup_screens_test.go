@@ -150,8 +150,8 @@ func TestStartShowDeskWindowBuildsAfterTheFirstFrame(t *testing.T) {
 	}
 	t.Cleanup(func() { desk.Close() })
 	w := test.NewTempWindow(t, nil)
-	ready := make(chan *DeskWindow, 1)
-	ShowDeskWindow(a, w, desk, "test", func(dw *DeskWindow) { ready <- dw })
+	ready, ui := make(chan *DeskWindow, 1), newQueuedUI()
+	showDeskWindow(a, w, desk, "test", ui, func(dw *DeskWindow) { ready <- dw })
 
 	blank, ok := w.Content().(*canvas.Raster)
 	if !ok {
@@ -169,21 +169,19 @@ func TestStartShowDeskWindowBuildsAfterTheFirstFrame(t *testing.T) {
 	if img := blank.Generator(4, 4); img.At(0, 0) != (image.NewNRGBA(image.Rect(0, 0, 1, 1)).At(0, 0)) {
 		t.Error("the placeholder is not transparent")
 	}
-	dw := waitFor(t, ready, "the desk window after the first frame")
-	t.Cleanup(func() { asUI(func() { dw.SignIn.Close(); dw.Close() }) })
+	dw := waitFor(t, ui, ready, "the desk window after the first frame")
+	t.Cleanup(func() { dw.SignIn.Close(); dw.Close() })
 	waitTask(t, dw.Connections.task, "the sandbox panel") // it starts the sandbox in the background
 
-	asUI(func() {
-		if !treeHolds(w.Content(), dw.Header.Object) || !treeHolds(w.Content(), dw.Nav) {
-			t.Fatal("the desk window is not in the window")
-		}
-		if got, want := w.Canvas().Size(), windowSizeFor(fyne.Size{}); got != want {
-			t.Errorf("building resized the window to %v, want %v kept", got, want)
-		}
-		typeShortcut(t, w, &desktop.CustomShortcut{KeyName: fyne.Key4, Modifier: fyne.KeyModifierShortcutDefault})
-		if dw.Current() != ScreenTokens {
-			t.Errorf("Ctrl+4 shows screen %d once built", dw.Current())
-		}
-		assertOpened(t, dw.Window, ScreenTokens, true)
-	})
+	if !treeHolds(w.Content(), dw.Header.Object) || !treeHolds(w.Content(), dw.Nav) {
+		t.Fatal("the desk window is not in the window")
+	}
+	if got, want := w.Canvas().Size(), windowSizeFor(fyne.Size{}); got != want {
+		t.Errorf("building resized the window to %v, want %v kept", got, want)
+	}
+	typeShortcut(t, w, &desktop.CustomShortcut{KeyName: fyne.Key4, Modifier: fyne.KeyModifierShortcutDefault})
+	if dw.Current() != ScreenTokens {
+		t.Errorf("Ctrl+4 shows screen %d once built", dw.Current())
+	}
+	assertOpened(t, dw.Window, ScreenTokens, true)
 }

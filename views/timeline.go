@@ -29,6 +29,7 @@ type Timeline struct {
 	widget.BaseWidget
 
 	clipboard fyne.Clipboard
+	ui        *UI // the window's, for the copies' clipboard expiry (nil is fyne.Do)
 	limit     int
 	entries   []pingone.Exchange
 	selected  int // index into entries, -1 for none
@@ -122,7 +123,7 @@ func (t *Timeline) CreateRenderer() fyne.WidgetRenderer {
 }
 
 // Append adds ex as the newest row. Call it on the UI goroutine, e.g. from a
-// pingone.Transcript subscription wrapped in fyne.Do.
+// pingone.Transcript subscription handed over through the window's UI (Window.Follow).
 func (t *Timeline) Append(ex pingone.Exchange) {
 	t.entries = append(t.entries, ex)
 	if over := len(t.entries) - t.limit; over > 0 {
@@ -216,7 +217,7 @@ func (t *Timeline) copySelectedCurl() {
 	if t.selected < 0 {
 		return
 	}
-	secretClipboardFor(t.clipboard).Copy(t.entries[t.selected].Curl(), t.clipNote)
+	secretClipboardFor(t.clipboard).Copy(t.ui, t.entries[t.selected].Curl(), t.clipNote)
 }
 
 func (t *Timeline) copySelectedResponse() {
@@ -224,7 +225,7 @@ func (t *Timeline) copySelectedResponse() {
 		return
 	}
 	// A response body can carry tokens or user data (redacted, but still the user's).
-	secretClipboardFor(t.clipboard).Copy(t.entries[t.selected].ResponseBody, t.clipNote)
+	secretClipboardFor(t.clipboard).Copy(t.ui, t.entries[t.selected].ResponseBody, t.clipNote)
 }
 
 // exchangeRow is one line of an HTTP list: status (coloured), method, URL (truncated),

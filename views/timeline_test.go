@@ -34,6 +34,7 @@ func newTestTimeline(t *testing.T) (*Timeline, fyne.App) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	tl := NewTimeline(a)
+	tl.ui = newQueuedUI()
 	w := test.NewTempWindow(t, tl)
 	w.Resize(fyne.NewSize(1000, 500))
 	return tl, a

@@ -44,6 +44,7 @@ type SignatureVerifier func(ctx context.Context, raw string) (*token.Report, err
 type TokensOptions struct {
 	Verify   SignatureVerifier
 	Progress *Progress
+	UI       *UI // the window's UI goroutine for background results; nil is fyne.Do
 
 	// Now and NewTicker exist for tests; NewTicker returns the tick channel and a stop func.
 	Now       func() time.Time
@@ -158,11 +159,11 @@ func NewTokensScreen(a fyne.App, opts TokensOptions) *TokensScreen {
 	s.message.Wrapping = fyne.TextWrapWord
 	s.clipNote = newClipboardNote()
 	s.copyToken = widget.NewButtonWithIcon("Copy token", theme.ContentCopyIcon(), func() {
-		secretClipboardFor(s.clipboard).Copy(s.current().raw, s.clipNote)
+		secretClipboardFor(s.clipboard).Copy(s.opts.UI, s.current().raw, s.clipNote)
 	})
 
 	s.verify = newTokensVerify(s.verifyPasted)
-	s.expiry = newTokensExpiry(opts.Now, opts.NewTicker)
+	s.expiry = newTokensExpiry(opts.UI, opts.Now, opts.NewTicker)
 	s.claims = newClaimTable("Claim")
 	s.header = newClaimTable("Parameter")
 	s.checklist = newTokensChecklist()

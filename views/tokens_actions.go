@@ -46,7 +46,7 @@ func (s *TokensScreen) sessionActions() []Action {
 // made here, shows the new tokens on this screen.
 func (s *TokensScreen) showPanel(desk *app.Desk) {
 	s.closePanel()
-	sh := &Shell{Progress: s.opts.Progress, OpenURL: desk.OpenBrowser, ShowSession: s.showRefreshed}
+	sh := &Shell{Progress: s.opts.Progress, UI: s.opts.UI, OpenURL: desk.OpenBrowser, ShowSession: s.showRefreshed}
 	s.session = newSessionPanel(desk, sh, true)
 	s.sessionBox.Objects = []fyne.CanvasObject{s.session.object}
 	s.sessionBox.Refresh()
@@ -69,11 +69,7 @@ func (s *TokensScreen) showRefreshed(sess *app.Session) {
 		return
 	}
 	src := s.source
-	set := TokenSetFromSession(sess)
-	if set.Scopes == nil {
-		set.Scopes = slices.Clone(sess.Scopes)
-	}
-	s.Show(set)
+	s.Show(TokenSetFromSession(sess))
 	s.SelectSource(src)
 	raw := sess.Tokens.AccessToken
 	if s.opts.Verify == nil || raw == "" {
@@ -83,7 +79,7 @@ func (s *TokensScreen) showRefreshed(sess *app.Session) {
 		s.accessTask.Cancel()
 	}
 	verify := s.opts.Verify
-	s.accessTask = Run(context.Background(), s.opts.Progress,
+	s.accessTask = Run(context.Background(), s.opts.UI, s.opts.Progress,
 		func(ctx context.Context) (*token.Report, error) { return verify(ctx, raw) },
 		func(r *token.Report, _ error) { s.SetAccessReport(raw, r) })
 }

@@ -14,6 +14,7 @@ import (
 // no goroutine ticking.
 type tokensExpiry struct {
 	countdown *widget.Label
+	ui        *UI // where the ticks update the countdown
 	now       func() time.Time
 	newTicker func(time.Duration) (<-chan time.Time, func())
 
@@ -23,8 +24,8 @@ type tokensExpiry struct {
 	onTick     func() // test hook, runs on the UI goroutine after each countdown update
 }
 
-func newTokensExpiry(now func() time.Time, newTicker func(time.Duration) (<-chan time.Time, func())) *tokensExpiry {
-	return &tokensExpiry{countdown: widget.NewLabel(""), now: now, newTicker: newTicker, visible: true}
+func newTokensExpiry(ui *UI, now func() time.Time, newTicker func(time.Duration) (<-chan time.Time, func())) *tokensExpiry {
+	return &tokensExpiry{countdown: widget.NewLabel(""), ui: ui, now: now, newTicker: newTicker, visible: true}
 }
 
 // set reads exp from the shown token (nil when none is decoded) and starts or stops the
@@ -83,7 +84,7 @@ func (e *tokensExpiry) start() {
 			case <-quit:
 				return
 			case <-ticks:
-				onUI(func() {
+				e.ui.Do(func() {
 					select {
 					case <-quit: // stopped while this tick was queued
 						return

@@ -32,7 +32,7 @@ func (s *TokensScreen) FollowSession(desk *app.Desk) (stop func()) {
 		s.unfollow()
 	}
 	unsubscribe := desk.OnSessionChange(func(ev app.SessionEvent) {
-		onUI(func() { s.sessionChanged(ev) })
+		s.opts.UI.Do(func() { s.sessionChanged(ev) })
 	})
 	s.showPanel(desk)
 	unfollow := func() {

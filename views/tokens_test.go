@@ -25,6 +25,9 @@ func newTestTokens(t *testing.T, opts TokensOptions) *TokensScreen {
 	if opts.NewTicker == nil {
 		opts.NewTicker = newFakeTicker().New
 	}
+	if opts.UI == nil {
+		opts.UI = newQueuedUI()
+	}
 	s := NewTokensScreen(a, opts)
 	t.Cleanup(s.Close)
 	w := test.NewTempWindow(t, s.Object)
@@ -196,7 +199,7 @@ func TestTokensMissingRefreshTokenFollowsTheScopes(t *testing.T) {
 
 func TestTokensCopyPutsRawTokenOnClipboard(t *testing.T) {
 	a := test.NewTempApp(t)
-	s := NewTokensScreen(a, TokensOptions{Now: (&fakeClock{now: t0}).Now, NewTicker: newFakeTicker().New})
+	s := NewTokensScreen(a, TokensOptions{Now: (&fakeClock{now: t0}).Now, NewTicker: newFakeTicker().New, UI: newQueuedUI()})
 	t.Cleanup(s.Close)
 	test.NewTempWindow(t, s.Object)
 	raw := idToken(t, nil)
@@ -241,7 +244,7 @@ func TestTokensVerifySignatureOnlyWhenAsked(t *testing.T) {
 	}
 
 	test.Tap(s.verify.button)
-	if got := waitFor(t, called, "the verifier call"); got != raw {
+	if got := waitFor(t, s.opts.UI, called, "the verifier call"); got != raw {
 		t.Fatal("the verifier got a different token")
 	}
 	task := s.verifyTask // the verifier is blocked: nothing else touches the screen now
@@ -249,7 +252,7 @@ func TestTokensVerifySignatureOnlyWhenAsked(t *testing.T) {
 		t.Fatal("no busy state while verifying")
 	}
 	close(release)
-	waitFor(t, task.Done(), "verification to finish")
+	waitFor(t, s.opts.UI, task.Done(), "verification to finish")
 
 	if len(s.checklist.rows) != 1 || s.checklist.rows[0].Status != token.Passed {
 		t.Fatalf("checklist after verification: %+v", s.checklist.rows)
@@ -273,11 +276,11 @@ func TestTokensVerifyResultForOldPasteIsDropped(t *testing.T) {
 	s := newTestTokens(t, TokensOptions{Verify: verify})
 	s.Paste(idToken(t, nil))
 	test.Tap(s.verify.button)
-	waitFor(t, called, "the verifier call")
+	waitFor(t, s.opts.UI, called, "the verifier call")
 	task := s.verifyTask
 	s.Paste(idToken(t, jwt.MapClaims{"sub": "someone-else"})) // cancels the first verification
 	close(release)
-	waitFor(t, task.Done(), "the cancelled verification to end")
+	waitFor(t, s.opts.UI, task.Done(), "the cancelled verification to end")
 	if strings.Contains(s.checklist.summary.Text, "Could not verify") {
 		t.Fatal("the result of a cancelled verification reached the screen")
 	}
@@ -287,7 +290,7 @@ func TestTokensCountdownTicksAndStops(t *testing.T) {
 	clock := &fakeClock{now: t0}
 	ticker := newFakeTicker()
 	s := newTestTokens(t, TokensOptions{Now: clock.Now, NewTicker: ticker.New})
-	ticked := make(chan struct{})
+	ticked := make(chan struct{}, 1) // sent on the test goroutine, while waitFor drains
 	s.expiry.onTick = func() { ticked <- struct{}{} }
 
 	s.Show(TokenSet{IDToken: idToken(t, nil)}) // exp = t0 + 5 min
@@ -300,7 +303,7 @@ func TestTokensCountdownTicksAndStops(t *testing.T) {
 
 	clock.Set(t0.Add(6 * time.Minute))
 	ticker.c <- t0
-	waitFor(t, ticked, "the countdown update")
+	waitFor(t, s.opts.UI, ticked, "the countdown update")
 	if !strings.HasPrefix(s.expiry.countdown.Text, "Expired 1 minute ago") {
 		t.Fatalf("countdown after expiry = %q", s.expiry.countdown.Text)
 	}
@@ -327,7 +330,7 @@ func TestTokensCountdownTicksAndStops(t *testing.T) {
 
 func TestTokensOversizedClipboardPasteIsRefusedBeforeTheEntry(t *testing.T) {
 	a := test.NewTempApp(t)
-	s := NewTokensScreen(a, TokensOptions{Now: (&fakeClock{now: t0}).Now, NewTicker: newFakeTicker().New})
+	s := NewTokensScreen(a, TokensOptions{Now: (&fakeClock{now: t0}).Now, NewTicker: newFakeTicker().New, UI: newQueuedUI()})
 	t.Cleanup(s.Close)
 	test.NewTempWindow(t, s.Object)
 	test.Tap(s.sourceButtons[SourcePasted])

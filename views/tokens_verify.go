@@ -70,7 +70,7 @@ func (s *TokensScreen) verifyPasted() {
 	v.verifying = true
 	v.verifyErr = nil
 	s.render()
-	s.verifyTask = Run(context.Background(), s.opts.Progress,
+	s.verifyTask = Run(context.Background(), s.opts.UI, s.opts.Progress,
 		func(ctx context.Context) (*token.Report, error) { return s.opts.Verify(ctx, raw) },
 		func(r *token.Report, err error) {
 			// s.verifyTask is left alone: it is only set on the UI goroutine that started

@@ -45,6 +45,9 @@ type Options struct {
 	Tokens TokensOptions
 	// Progress is the header's activity bar; screens built before the window share it.
 	Progress *Progress
+	// UI is the window's UI goroutine for background results (the screens' Shell.UI);
+	// nil is fyne.Do.
+	UI *UI
 	// Connections, Applications and SignIn replace the placeholder screens.
 	Connections, Applications, SignIn *Screen
 }
@@ -69,6 +72,7 @@ type Window struct {
 	Tokens   *TokensScreen
 	Timeline *Timeline
 	Progress *Progress
+	UI       *UI // the window's UI goroutine for background results
 
 	about       *widget.Button
 	aboutDialog dialog.Dialog
@@ -76,6 +80,7 @@ type Window struct {
 	versionOpt  string
 	current     int
 	unsubscribe func()
+	stopReveal  func() // ends the focus follower (focusReveal)
 
 	// body holds the screens above the timeline: a split with a draggable divider while
 	// the timeline is open, the screens alone over its title line while it is collapsed.
@@ -95,13 +100,17 @@ func newWindow(a fyne.App, w fyne.Window, fit bool, opts Options) *Window {
 	if progress == nil {
 		progress = NewProgress()
 	}
-	win := &Window{App: a, Win: w, Progress: progress, versionOpt: opts.Version}
+	win := &Window{App: a, Win: w, Progress: progress, UI: opts.UI, versionOpt: opts.Version}
 	if opts.Tokens.Progress == nil {
 		opts.Tokens.Progress = win.Progress
+	}
+	if opts.Tokens.UI == nil {
+		opts.Tokens.UI = win.UI
 	}
 
 	win.Tokens = NewTokensScreen(a, opts.Tokens)
 	win.Timeline = NewTimeline(a)
+	win.Timeline.ui = win.UI
 	win.Screens = []Screen{
 		orDefault(opts.Connections, ConnectionsPlaceholder),
 		orDefault(opts.Applications, ApplicationsPlaceholder),
@@ -149,6 +158,11 @@ func newWindow(a fyne.App, w fyne.Window, fit bool, opts Options) *Window {
 	if opts.Transcript != nil {
 		win.Follow(opts.Transcript)
 	}
+	// Tab (or code) moving the focus below the fold scrolls it into view.
+	reveal := newFocusReveal(w.Canvas(), win.UI, func() []*container.Scroll {
+		return scrollsIn(win.lazy[win.current].holder)
+	})
+	win.stopReveal = reveal.start(nil)
 	w.SetOnClosed(win.Close)
 	if fit {
 		fitToScreen(a, w)
@@ -201,7 +215,8 @@ func (win *Window) ShowTokens(set TokenSet) {
 	win.Show(ScreenTokens)
 }
 
-// Follow feeds the timeline from t. Subscribers run on the requesting goroutine, hence fyne.Do.
+// Follow feeds the timeline from t. Subscribers run on the requesting goroutine, hence
+// the window's UI.
 func (win *Window) Follow(t *pingone.Transcript) {
 	if win.unsubscribe != nil {
 		win.unsubscribe()
@@ -210,13 +225,14 @@ func (win *Window) Follow(t *pingone.Transcript) {
 		win.Timeline.Append(ex)
 	}
 	win.unsubscribe = t.Subscribe(func(ex pingone.Exchange) {
-		onUI(func() { win.Timeline.Append(ex) })
+		win.UI.Do(func() { win.Timeline.Append(ex) })
 	})
 }
 
-// Close stops background work owned by the window (ticker, transcript subscription) and
+// Close stops background work owned by the window (tickers, transcript subscription) and
 // takes secrets copied from it off the clipboard.
 func (win *Window) Close() {
+	win.stopReveal()
 	win.Tokens.Close()
 	if win.App != nil {
 		closeSecretClipboard(win.App.Clipboard())

@@ -17,7 +17,7 @@ var helpSteps = []string{
 	"1. Connections (Ctrl+1): the offline sandbox is ready; add a PingOne environment with a worker app's client ID and secret to use a real one.",
 	"2. Applications (Ctrl+2): create the native app the form is prefilled with (Ctrl+N). Tick REFRESH_TOKEN first (offline_access follows) to try a refresh later.",
 	"3. Sign in (Ctrl+3): the created app is picked and its granted scopes are ticked. Sign in with the browser (Ctrl+B) or in-app (Ctrl+I).",
-	"4. Tokens (Ctrl+4): read the ID, access and refresh tokens, their claims and checks, or paste any JWT. Refresh tokens on Sign in swaps them for new ones.",
+	"4. Tokens (Ctrl+4): read the ID, access and refresh tokens, their claims and checks, or paste any JWT. Refresh tokens (Ctrl+R) on this screen swaps them for new ones.",
 	"Every HTTP call appears in the HTTP timeline at the bottom (Ctrl+J), with secrets redacted.",
 }
 

@@ -21,6 +21,9 @@ func newTestWindow(t *testing.T, opts Options) *Window {
 	if opts.Tokens.Now == nil {
 		opts.Tokens.Now = (&fakeClock{now: t0}).Now
 	}
+	if opts.UI == nil {
+		opts.UI = newQueuedUI()
+	}
 	win := NewWindow(a, w, opts)
 	t.Cleanup(win.Close)
 	return win

@@ -29,7 +29,7 @@ func newExplainedError() *explainedError {
 	p.detail.Wrapping = fyne.TextWrapWord
 	p.detail.Importance = widget.LowImportance
 	p.detail.Hide()
-	p.toggle = widget.NewButtonWithIcon("Details", theme.MenuDropDownIcon(), func() { p.setExpanded(!p.detail.Visible()) })
+	p.toggle = widget.NewButtonWithIcon("Details", theme.MenuExpandIcon(), func() { p.setExpanded(!p.detail.Visible()) })
 	p.toggle.Importance = widget.LowImportance
 	p.toggle.Alignment = widget.ButtonAlignLeading
 	p.toggle.Hide()
@@ -41,10 +41,10 @@ func newExplainedError() *explainedError {
 // setExpanded shows or hides the technical detail.
 func (p *explainedError) setExpanded(open bool) {
 	if open {
-		p.toggle.SetIcon(theme.MenuDropUpIcon())
+		p.toggle.SetIcon(theme.MenuDropDownIcon()) // ▾ open, as the timeline's title
 		p.detail.Show()
 	} else {
-		p.toggle.SetIcon(theme.MenuDropDownIcon())
+		p.toggle.SetIcon(theme.MenuExpandIcon()) // ▸ closed
 		p.detail.Hide()
 	}
 	p.object.Refresh()

@@ -20,7 +20,6 @@ func TestScreensFocusTheirFirstField(t *testing.T) {
 		task   func() *Task
 	}{
 		{"Applications: the create form's name", ScreenApplications, e.Win.Applications.form.name, func() *Task { return e.Win.Applications.task }},
-		{"Sign in: the application picker", ScreenSignIn, e.Win.SignIn.appSelect, func() *Task { return e.Win.SignIn.appsTask }},
 		{"Connections: the profile list", ScreenConnections, e.Win.Connections.list.rows, nil},
 	}
 	for _, tc := range cases {

@@ -28,10 +28,12 @@ func TestThemeFocusIsVisible(t *testing.T) {
 			t.Errorf("%s: the focus colour is still Fyne's default", v.name)
 		}
 	}
-	// In the dark variant the label on a focused button or select stays body-text readable.
-	fg, focus := th.Color(theme.ColorNameForeground, theme.VariantDark), th.Color(theme.ColorNameFocus, theme.VariantDark)
-	if r := contrast(fg, over(focus, th.Color(theme.ColorNameBackground, theme.VariantDark))); r < 4.5 {
-		t.Errorf("dark: text on the focus colour %.2f:1, want at least 4.5:1", r)
+	// In both variants the label on a focused button or select stays body-text readable.
+	for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
+		fg, focus := th.Color(theme.ColorNameForeground, v), th.Color(theme.ColorNameFocus, v)
+		if r := contrast(fg, over(focus, th.Color(theme.ColorNameBackground, v))); r < 4.5 {
+			t.Errorf("variant %v: text on the focus colour %.2f:1, want at least 4.5:1", v, r)
+		}
 	}
 }
 

@@ -127,12 +127,8 @@ type recordingTransport struct {
 }
 
 func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	started := time.Now()
-	ctx, cancel := context.WithTimeoutCause(req.Context(), t.opts.Timeout, &TimeoutError{After: t.opts.Timeout})
-	// The body is fully buffered before RoundTrip returns, so the context may end with it.
-	defer cancel()
 	// A RoundTripper must not modify the caller's request; work on a shallow clone.
-	out := req.Clone(ctx)
+	out := req.Clone(req.Context())
 	if out.Header.Get("User-Agent") == "" {
 		out.Header.Set("User-Agent", t.opts.UserAgent)
 	}
@@ -140,6 +136,20 @@ func (t *recordingTransport) RoundTrip(req *http.Request) (*http.Response, error
 	if err != nil {
 		return nil, err
 	}
+	if hold := holdFrom(req.Context()); hold != nil {
+		// Before the timeout starts: a held request has not been sent yet.
+		if err := hold(req.Context(), pendingExchange(out, reqBody)); err != nil {
+			if out.Body != nil {
+				out.Body.Close()
+			}
+			return nil, err
+		}
+	}
+	started := time.Now()
+	ctx, cancel := context.WithTimeoutCause(req.Context(), t.opts.Timeout, &TimeoutError{After: t.opts.Timeout})
+	// The body is fully buffered before RoundTrip returns, so the context may end with it.
+	defer cancel()
+	out = out.WithContext(ctx)
 
 	// Redaction is the costly part of recording: it is done once, here, however many
 	// transcripts receive the exchange, and not at all when there is none.

@@ -72,6 +72,7 @@ type Desk struct {
 	closed   bool
 
 	signin signinState
+	flows  flowState
 	wait   browserWaitState
 }
 

@@ -114,7 +114,15 @@ func (d *Desk) BrowserTimeLeft() (left time.Duration, ok bool) {
 // browserSignIn runs one browser attempt with the desk's time limit, publishes that limit
 // for the countdown while it runs, and names the holder of a busy port.
 func (d *Desk) browserSignIn(ctx context.Context, client *signin.Client, opts signin.BrowserOptions) (*signin.Result, error) {
-	opts.OpenBrowser = d.opts.OpenBrowser
+	open := d.opts.OpenBrowser
+	opts.OpenBrowser = func(u string) error {
+		// Step-through holds the browser's authorize request too, which the desk does
+		// not send itself; a cancel while held ends the attempt through ctx.
+		if err := d.holdNamed(ctx, "authorize"); err != nil {
+			return err
+		}
+		return open(u)
+	}
 	opts.Timeout = d.browserTimeout()
 	w := &BrowserWait{Deadline: d.now().Add(opts.Timeout), Timeout: opts.Timeout}
 	d.wait.mu.Lock()

@@ -131,6 +131,7 @@ type pendingChange struct {
 	req    *signin.PasswordChangeRequired
 	client *signin.Client
 	meta   sessionMeta
+	flow   *flowRec // the sign-in's flow, which the password change continues
 }
 
 type sessionMeta struct {
@@ -187,7 +188,13 @@ func (d *Desk) SignIn(ctx context.Context, req SignInRequest, onEvent func(SignI
 	s.mu.Unlock()
 
 	username, password := req.Username, req.Password
-	events := signInEvents(onEvent)
+	ctx, rec := d.beginFlow(ctx, "sign-in", req.Mode, req.ClientID, meta.issuer)
+	events := signInEvents(func(ev SignInEvent) {
+		d.signInFlowEvent(rec, ev)
+		if onEvent != nil {
+			onEvent(ev)
+		}
+	})
 	run := s.runner.Start(ctx, func(ctx context.Context) (*signin.Result, error) {
 		if req.Mode == SignInInApp {
 			return client.SignInWithPassword(ctx, username, password, signin.RedirectlessOptions{OnEvent: events, AuthParams: params})
@@ -201,17 +208,21 @@ func (d *Desk) SignIn(ctx context.Context, req SignInRequest, onEvent func(SignI
 		if errors.As(err, &pcr) {
 			s.mu.Lock()
 			if s.gen == gen {
-				s.pending = &pendingChange{gen: gen, req: pcr, client: client, meta: meta}
+				s.pending = &pendingChange{gen: gen, req: pcr, client: client, meta: meta, flow: rec}
 				s.mu.Unlock()
+				d.flowWantsPassword(rec, pcr.Status)
 				return nil, err
 			}
 			s.mu.Unlock()
 			pcr.Flow.Close()
 		}
 		client.Close()
+		d.endFlow(rec, err)
 		return nil, err
 	}
-	return d.keepSession(gen, client, meta, res)
+	sess, err := d.keepSession(gen, client, meta, res)
+	d.endFlow(rec, err)
+	return sess, err
 }
 
 // signInClient returns the sign-in client for meta's issuer, application and scopes: the
@@ -279,7 +290,7 @@ func (d *Desk) keepSession(gen uint64, client *signin.Client, meta sessionMeta, 
 
 // ChangePassword answers a pending PASSWORD_EXPIRED / MUST_CHANGE_PASSWORD and completes
 // the sign-in. A *PasswordRejectedError leaves the change pending for another try.
-func (d *Desk) ChangePassword(ctx context.Context, current, newPassword string) (*Session, error) {
+func (d *Desk) ChangePassword(ctx context.Context, current, newPassword string) (_ *Session, err error) {
 	s := &d.signin
 	s.mu.Lock()
 	p := s.pending
@@ -287,14 +298,16 @@ func (d *Desk) ChangePassword(ctx context.Context, current, newPassword string) 
 	if p == nil {
 		return nil, ErrNoPasswordChange
 	}
-	res, err := p.req.ChangePassword(ctx, current, newPassword)
+	res, err := p.req.ChangePassword(d.flowContext(ctx, p.flow), current, newPassword)
 	if err != nil {
 		var rejected *signin.PasswordRejectedError
 		if !errors.As(err, &rejected) {
 			d.clearPending(p)
+			d.endFlow(p.flow, err)
 		}
 		return nil, err
 	}
+	defer func() { d.endFlow(p.flow, err) }()
 	s.mu.Lock()
 	if s.pending == p {
 		s.pending = nil

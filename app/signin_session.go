@@ -26,7 +26,7 @@ func (d *Desk) current() (*Session, *signin.Client, error) {
 // different: the refresh fails with a *Problem wrapping a *signin.RefreshIdentityError,
 // the new tokens are dropped and the session stays as it was, so one user's name is
 // never shown beside another user's tokens.
-func (d *Desk) Refresh(ctx context.Context) (*Session, error) {
+func (d *Desk) Refresh(ctx context.Context) (_ *Session, err error) {
 	sess, client, err := d.current()
 	if err != nil {
 		return nil, err
@@ -34,6 +34,8 @@ func (d *Desk) Refresh(ctx context.Context) (*Session, error) {
 	if sess.Tokens.RefreshToken == "" {
 		return nil, ErrNoRefreshToken
 	}
+	ctx, rec := d.beginFlow(ctx, "refresh", sess.Mode, sess.ClientID, sess.Issuer)
+	defer func() { d.endFlow(rec, err) }()
 	r, err := client.Refresh(ctx, sess.Tokens.RefreshToken, sess.identity)
 	if err != nil {
 		var rie *signin.RefreshIdentityError
@@ -60,6 +62,7 @@ func (d *Desk) Refresh(ctx context.Context) (*Session, error) {
 		next.Tokens.IDToken = cur.Tokens.IDToken
 	} else {
 		next.IDToken, next.IDTokenErr = r.IDToken, r.IDTokenErr
+		d.flowVerified(rec, r.IDTokenErr)
 	}
 	s.session = &next
 	seq := d.nextSeqLocked()
@@ -73,11 +76,13 @@ func (d *Desk) Refresh(ctx context.Context) (*Session, error) {
 //
 // The answer is kept with the session (DisplayName uses it when the ID token names no
 // one) and listeners hear of it as SessionUserInfo.
-func (d *Desk) UserInfo(ctx context.Context) (map[string]any, error) {
+func (d *Desk) UserInfo(ctx context.Context) (_ map[string]any, err error) {
 	sess, client, err := d.current()
 	if err != nil {
 		return nil, err
 	}
+	ctx, rec := d.beginFlow(ctx, "userinfo", sess.Mode, sess.ClientID, sess.Issuer)
+	defer func() { d.endFlow(rec, err) }()
 	claims, err := client.UserInfo(ctx, sess.Tokens.AccessToken, sess.Subject)
 	if err != nil {
 		return nil, err
@@ -119,6 +124,8 @@ func (d *Desk) SignOut(ctx context.Context) (signOffURL string, err error) {
 	if err != nil {
 		return "", err
 	}
+	ctx, rec := d.beginFlow(ctx, "sign-out", sess.Mode, sess.ClientID, sess.Issuer)
+	defer func() { d.endFlow(rec, err) }()
 	var errs []error
 	var revoked []string
 	revoke := func(tok, hint, name string) {

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
+	"strconv"
 	"testing"
 )
 
@@ -243,5 +246,55 @@ func TestFlow_WrongPasswordTurnsTheStepRed(t *testing.T) {
 	}
 	if strings.Contains(flowText(f), "Wrong-Pw-1!") {
 		t.Fatal("the flow shows the password")
+	}
+}
+
+func TestFlow_BrowserSignInHasBrowserAndLoopbackLanes(t *testing.T) {
+	redirect, port := freeRedirect(t)
+	demo := make(chan DemoCredentials, 1)
+	d, _ := newDesk(t, func(o *Options) {
+		o.RedirectURI = redirect
+		o.OpenBrowser = func(u string) error {
+			c := <-demo
+			go sandboxtest.SignOnInBrowser(u, c.Username, c.Password)
+			return nil
+		}
+	})
+	clientID := createSignInApp(t, d)
+	creds, _ := d.SandboxDemoUser()
+	demo <- creds
+	d.SetStepThrough(true)
+	var heldAuthorize atomic.Bool
+	defer d.OnFlowChange(func(f Flow) {
+		if s, ok := f.Held(); ok {
+			if s.Name == "authorize" {
+				heldAuthorize.Store(true)
+			}
+			go d.Next()
+		}
+	})()
+	if _, err := d.SignIn(testCtx(t), SignInRequest{Mode: SignInBrowser, ClientID: clientID}, nil); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := d.CurrentFlow()
+	if !heldAuthorize.Load() {
+		t.Error("step-through did not hold the browser's authorize request")
+	}
+	if len(f.Lanes) != 4 || f.Lanes[1].ID != LaneBrowser || f.Lanes[2].Label != "Loopback :"+strconv.Itoa(port) {
+		t.Fatalf("lanes = %+v", f.Lanes)
+	}
+	got := flowNames(f)
+	for _, want := range []string{"open-browser:ok", "authorize:ok", "callback:ok", "token:ok", "verify:ok"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("steps %q lack %q", got, want)
+		}
+	}
+	for _, s := range f.Steps {
+		if s.Name == "callback" && (s.From != LaneBrowser || s.To != LaneLoopback) {
+			t.Errorf("callback drawn %s→%s", s.From, s.To)
+		}
+	}
+	if f.CodeAt.IsZero() {
+		t.Error("the code's arrival was not recorded")
 	}
 }

@@ -95,6 +95,8 @@ func explainAt(step string, err error) *Problem {
 		return mk(capitalise(ke.Error())+".", ke.Remedy())
 	case errors.As(err, &ve):
 		return mk("Some fields need attention.", "Correct the marked fields and try again.")
+	case errors.Is(err, ErrDemoNeedsSandbox):
+		return mk("The stage demo runs on the built-in sandbox.", "Pick \"Sandbox (offline)\" on Connections, or sign in on the Sign in screen for this connection.")
 	case errors.Is(err, ErrProductionProfile):
 		return mk("This is a production connection.", "Demo users are only created in sandbox and test environments.")
 	case errors.Is(err, ErrNoSession):

@@ -91,6 +91,8 @@ type Flow struct {
 	// CodeLifetime is how long the issuer keeps a code: the sandbox's 60 s; 0 when the
 	// issuer does not say (PingOne documents codes only as short-lived).
 	CodeLifetime time.Duration
+	// Challenge is the attempt's code_challenge (RFC 7636 §4.2), which is not secret.
+	Challenge string
 }
 
 // Held returns the step waiting for Next, if any.
@@ -403,6 +405,9 @@ func httpReason(x pingone.Exchange) string {
 func (d *Desk) signInFlowEvent(r *flowRec, ev SignInEvent) {
 	switch ev.Kind {
 	case SignInEventPKCE:
+		if ev.PKCE != nil {
+			d.updateFlow(r, func(f *Flow) { f.Challenge = ev.PKCE.Challenge })
+		}
 		d.addFlowStep(r, flowNote(FlowStep{Name: "pkce", Label: "make code_verifier, code_challenge = S256(verifier), state, nonce",
 			From: LaneDesk, To: LaneDesk, State: FlowOK}))
 	case SignInEventAuthorizeURL:

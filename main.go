@@ -12,6 +12,7 @@ import (
 	"github.com/pkcedesk/pkcedesk/app"
 	_ "github.com/pkcedesk/pkcedesk/app/posixlocale" // before Fyne reads the locale: see its doc
 	"github.com/pkcedesk/pkcedesk/assets"
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox"
 	"github.com/pkcedesk/pkcedesk/views"
 )
 
@@ -38,7 +39,11 @@ func runWindow() int {
 		fmt.Fprintf(os.Stderr, "pkcedesk: %v\n", err)
 		return 2
 	}
-	desk, err := app.New(app.Options{Preferences: a.Preferences(), OpenBrowser: openURL(a), RedirectURI: redirect})
+	desk, err := app.New(app.Options{
+		Preferences: a.Preferences(), OpenBrowser: openURL(a), RedirectURI: redirect,
+		// A rehearsal (or a test) may give the sandbox's demo user its own password.
+		Sandbox: sandbox.Options{Password: os.Getenv(sandboxPasswordEnv)},
+	})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "pkcedesk: %v\n", err)
 		return 1
@@ -67,6 +72,10 @@ func openURL(a fyne.App) func(string) error {
 // registered loopback redirect at request time (RFC 8252 section 7.3); apps created by
 // PKCE Desk register this URI. Unset means the seed's http://localhost:3000/callback.
 const redirectEnv = "PKCEDESK_REDIRECT_URI"
+
+// sandboxPasswordEnv sets the built-in sandbox's demo user password (default
+// Demo-Passw0rd!), e.g. a canary an end-to-end test looks for on screen.
+const sandboxPasswordEnv = "PKCEDESK_SANDBOX_PASSWORD"
 
 func redirectFromEnv(getenv func(string) string) (string, error) {
 	raw := getenv(redirectEnv)

@@ -134,6 +134,9 @@ func prefix(s string, n int) string {
 
 // ms renders a duration for a recap: "42 ms", "1.2 s".
 func ms(d time.Duration) string {
+	if d < time.Millisecond {
+		return "under 1 ms"
+	}
 	if d < time.Second {
 		return fmt.Sprintf("%d ms", d.Milliseconds())
 	}

@@ -23,6 +23,7 @@ type DeskWindow struct {
 	Connections  *ConnectionsScreen
 	Applications *ApplicationsScreen
 	SignIn       *SignInScreen
+	Flow         *FlowScreen
 
 	accessCheck *Task // the running access-token verification, for tests
 }
@@ -88,7 +89,8 @@ func buildDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, 
 	dw.Connections = NewConnectionsScreen(desk, sh)
 	dw.Applications = NewApplicationsScreen(desk, sh)
 	dw.SignIn = NewSignInScreen(desk, sh)
-	conns, apps, signIn := dw.Connections.Screen(), dw.Applications.Screen(), dw.SignIn.Screen()
+	dw.Flow = NewFlowScreen(desk, sh)
+	conns, apps, signIn, flow := dw.Connections.Screen(), dw.Applications.Screen(), dw.SignIn.Screen(), dw.Flow.Screen()
 	tokens.Verify = desk.VerifyToken
 	dw.Window = newWindow(a, w, fit, Options{
 		Version:      version,
@@ -100,6 +102,7 @@ func buildDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, 
 		Connections:  &conns,
 		Applications: &apps,
 		SignIn:       &signIn,
+		Flow:         &flow,
 	})
 	// A sign-out or a connection change takes the session's tokens off the Tokens screen
 	// (its Close stops following).
@@ -126,9 +129,23 @@ func buildDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, 
 		dw.verifyAccessToken(desk, s)
 	}
 
+	// The demo's tokens go to the Tokens screen while the Flow screen stays in view; a
+	// request held by step-through brings the Flow screen forward, where Next is.
+	dw.Flow.OnDemoSignedIn = func(s *app.Session) {
+		dw.Tokens.Show(TokenSetFromSession(s))
+		dw.verifyAccessToken(desk, s)
+	}
+	dw.Flow.OnHeld = func() {
+		if dw.Current() != ScreenFlow {
+			dw.Show(ScreenFlow)
+		}
+		dw.Flow.focusNext()
+	}
+
 	closeWindow := dw.Window.Close
 	w.SetOnClosed(func() {
 		dw.SignIn.Close()
+		dw.Flow.Close()
 		closeWindow()
 	})
 	return dw

@@ -50,14 +50,17 @@ type Options struct {
 	UI *UI
 	// Connections, Applications and SignIn replace the placeholder screens.
 	Connections, Applications, SignIn *Screen
+	// Flow, when set, is the fifth screen (the live flow diagram and the stage demo).
+	Flow *Screen
 }
 
-// Screen indexes, in navigation order; shortcuts Ctrl+1..4 follow the same order.
+// Screen indexes, in navigation order; shortcuts Ctrl+1..5 follow the same order.
 const (
 	ScreenConnections = iota
 	ScreenApplications
 	ScreenSignIn
 	ScreenTokens
+	ScreenFlow
 )
 
 // Window is the assembled main window: header, navigation, screens and the HTTP timeline.
@@ -116,6 +119,9 @@ func newWindow(a fyne.App, w fyne.Window, fit bool, opts Options) *Window {
 		orDefault(opts.Applications, ApplicationsPlaceholder),
 		orDefault(opts.SignIn, SignInPlaceholder),
 		win.Tokens.Screen(),
+	}
+	if opts.Flow != nil {
+		win.Screens = append(win.Screens, *opts.Flow)
 	}
 
 	win.about = widget.NewButtonWithIcon("", theme.InfoIcon(), win.ShowAbout)
@@ -351,7 +357,7 @@ func (win *Window) ShowAbout() {
 	blurb := widget.NewLabelWithStyle(
 		"Create a PingOne native app, sign in with authorization code + PKCE (S256)\nand inspect the tokens. Secrets are never logged.",
 		fyne.TextAlignCenter, fyne.TextStyle{})
-	keys := widget.NewLabelWithStyle("Ctrl+1…4 switch screens · F1 shows the keyboard and a how-to", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	keys := widget.NewLabelWithStyle("Ctrl+1…5 switch screens · F1 shows the keyboard and a how-to", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	keys.Importance = widget.LowImportance
 
 	content := container.NewVBox(container.NewCenter(icon), name, version, blurb, keys)

@@ -25,7 +25,7 @@ var helpSteps = []string{
 // Cmd on macOS.
 func (win *Window) helpKeys() [][2]string {
 	keys := [][2]string{
-		{"Ctrl+1 … Ctrl+4", "Switch screens (Alt+1 … Alt+4 too)"},
+		{"Ctrl+1 … Ctrl+5", "Switch screens (Alt+1 … Alt+5 too)"},
 		{"Ctrl+J", "Show or hide the HTTP timeline"},
 		{"F1", "This help (when no field has the keyboard focus; the Help menu always works)"},
 		{"Tab, Shift+Tab", "Move the keyboard focus; Space or Enter presses the focused button"},

@@ -338,3 +338,53 @@ func TestSaysVerified(t *testing.T) {
 		}
 	}
 }
+
+// TestXvfbStageDemoStepThrough: on a fresh start the presenter opens the Flow screen, turns
+// on step-through (Ctrl+Shift+S) and runs the stage demo (Ctrl+D), stepping with Space on
+// the focused Next button. The diagram's steps are read on screen up to the verified
+// tokens; the planted canary password, the access token's first 12 characters and the
+// demo user's email never are.
+func TestXvfbStageDemoStepThrough(t *testing.T) {
+	const canary = "Canary-Stage-Pw-93!"
+	d := launch(t, "PKCEDESK_SANDBOX_PASSWORD="+canary)
+	d.waitForText(`Sandbox \(offline\)`, 20*time.Second)
+	d.key("ctrl+5")       // Flow
+	d.waitForText(`Run the demo`, 20*time.Second)
+	d.key("ctrl+shift+s") // pause before each request
+	d.key("ctrl+d")       // run the demo
+	// Step through: each held request waits for Space on the focused Next button.
+	var seen []string
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		text := d.screenText("stage-" + strconv.Itoa(len(seen)))
+		seen = append(seen, text)
+		if regexp.MustCompile(`(?i)what just happened`).MatchString(text) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the demo did not reach verified tokens; the screen read:\n%s", text)
+		}
+		if regexp.MustCompile(`(?i)paused|about to send`).MatchString(text) {
+			d.key("space")
+		}
+	}
+	all := strings.Join(seen, "\n")
+	if !regexp.MustCompile(`(?i)paused|about to send`).MatchString(all) {
+		t.Error("step-through never showed a held request")
+	}
+	final := seen[len(seen)-1]
+	for _, label := range []string{`/as/authorize`, `/as/token`, `code.verifier`, `username \+ password`, `/as/jwks`} {
+		if !regexp.MustCompile(label).MatchString(all) {
+			t.Errorf("the diagram's step %q was never on screen", label)
+		}
+	}
+	if !regexp.MustCompile(`(?i)verified`).MatchString(final) {
+		t.Errorf("the final screen does not say verified:\n%s", final)
+	}
+	for _, secret := range []string{canary, "demo.user@example.com", "eyJhbGciOiJS"} {
+		if strings.Contains(strings.ReplaceAll(all, " ", ""), secret) {
+			t.Errorf("%.6s… was readable on screen in presenter view", secret)
+		}
+	}
+	d.assertNoFyneThreadErrors()
+}

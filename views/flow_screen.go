@@ -118,7 +118,11 @@ func (s *FlowScreen) flowChanged(f app.Flow) {
 			l.Wrapping = fyne.TextWrapWord
 			s.recap.Add(l)
 		}
-		s.recapBox.Show()
+		if !s.recapBox.Visible() {
+			s.recapBox.Show()
+			// The recap ends the story: bring it up under the last arrows.
+			s.panel.diagram.scroll.ScrollToBottom()
+		}
 		s.verified.SetText("Signed in and verified: the ID token passed every OpenID Connect check. The tokens are on the Tokens screen (Ctrl+4).")
 		s.verified.Importance = widget.MediumImportance
 		s.verified.Show()

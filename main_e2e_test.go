@@ -348,7 +348,7 @@ func TestXvfbStageDemoStepThrough(t *testing.T) {
 	const canary = "Canary-Stage-Pw-93!"
 	d := launch(t, "PKCEDESK_SANDBOX_PASSWORD="+canary)
 	d.waitForText(`Sandbox \(offline\)`, 20*time.Second)
-	d.key("ctrl+5")       // Flow
+	d.key("ctrl+5") // Flow
 	d.waitForText(`Run the demo`, 20*time.Second)
 	d.key("ctrl+shift+s") // pause before each request
 	d.key("ctrl+d")       // run the demo

@@ -183,17 +183,27 @@ func keyKind(raw []byte, plain bool) (secret, isCode, isMessage bool) {
 
 type outSpan struct{ start, end int }
 
-func (r *jsonRedactor) object(depth int, emit bool) error {
-	r.pos++ // '{'
+// open reads the opening byte of the object or array at r.pos and, when emit is set,
+// writes it. It reports whether the container is empty; its closing byte has then been
+// read (and written) too.
+func (r *jsonRedactor) open(opening, closing byte, emit bool) (empty bool) {
+	r.pos++ // opening
 	if emit {
-		r.out = append(r.out, '{')
+		r.out = append(r.out, opening)
 	}
 	r.skipSpace()
-	if r.peek() == '}' {
-		r.pos++
-		if emit {
-			r.out = append(r.out, '}')
-		}
+	if r.peek() != closing {
+		return false
+	}
+	r.pos++
+	if emit {
+		r.out = append(r.out, closing)
+	}
+	return true
+}
+
+func (r *jsonRedactor) object(depth int, emit bool) error {
+	if r.open('{', '}', emit) {
 		return nil
 	}
 	// Platform errors and their details are {code, message, ...} with an upper-case
@@ -271,16 +281,7 @@ func (r *jsonRedactor) object(depth int, emit bool) error {
 }
 
 func (r *jsonRedactor) array(depth int, emit bool) error {
-	r.pos++ // '['
-	if emit {
-		r.out = append(r.out, '[')
-	}
-	r.skipSpace()
-	if r.peek() == ']' {
-		r.pos++
-		if emit {
-			r.out = append(r.out, ']')
-		}
+	if r.open('[', ']', emit) {
 		return nil
 	}
 	for first := true; ; first = false {

@@ -37,6 +37,27 @@ func (c *countingTransport) count(last string) int {
 	return c.n[last]
 }
 
+// stepThrough turns step-through on and calls fn with the held step after every change
+// of a flow that has one, until the test ends. fn runs on the goroutine that holds the
+// request, so it must not wait for Next itself.
+func stepThrough(t *testing.T, d *Desk, fn func(FlowStep)) {
+	t.Helper()
+	d.SetStepThrough(true)
+	t.Cleanup(d.OnFlowChange(func(f Flow) {
+		if s, ok := f.Held(); ok {
+			fn(s)
+		}
+	}))
+}
+
+// heldSteps turns step-through on and returns the held steps as they are published.
+func heldSteps(t *testing.T, d *Desk) <-chan FlowStep {
+	t.Helper()
+	held := make(chan FlowStep, 64)
+	stepThrough(t, d, func(s FlowStep) { held <- s })
+	return held
+}
+
 func flowNames(f Flow) string {
 	var names []string
 	for _, s := range f.Steps {
@@ -106,13 +127,7 @@ func TestFlow_StepThroughHoldsEachRequestUntilNext(t *testing.T) {
 	d, _ := newDesk(t, func(o *Options) { o.Transport = ct })
 	clientID := createSignInApp(t, d)
 	demo, _ := d.SandboxDemoUser()
-	d.SetStepThrough(true)
-	held := make(chan FlowStep, 64)
-	defer d.OnFlowChange(func(f Flow) {
-		if s, ok := f.Held(); ok {
-			held <- s
-		}
-	})()
+	held := heldSteps(t, d)
 	before := ct.count("token") // the worker token's, made by the create
 	done := make(chan error, 1)
 	go func() {
@@ -154,13 +169,7 @@ func TestFlow_CancelWhileHeldEndsCleanly(t *testing.T) {
 	d, _ := newDesk(t, func(o *Options) { o.Transport = ct })
 	clientID := createSignInApp(t, d)
 	demo, _ := d.SandboxDemoUser()
-	d.SetStepThrough(true)
-	held := make(chan FlowStep, 64)
-	defer d.OnFlowChange(func(f Flow) {
-		if s, ok := f.Held(); ok {
-			held <- s
-		}
-	})()
+	held := heldSteps(t, d)
 	ctx, cancel := context.WithCancel(testCtx(t))
 	before := map[string]int{}
 	for _, p := range []string{"openid-configuration", "authorize", "token"} {
@@ -263,16 +272,13 @@ func TestFlow_BrowserSignInHasBrowserAndLoopbackLanes(t *testing.T) {
 	clientID := createSignInApp(t, d)
 	creds, _ := d.SandboxDemoUser()
 	demo <- creds
-	d.SetStepThrough(true)
 	var heldAuthorize atomic.Bool
-	defer d.OnFlowChange(func(f Flow) {
-		if s, ok := f.Held(); ok {
-			if s.Name == "authorize" {
-				heldAuthorize.Store(true)
-			}
-			go d.Next()
+	stepThrough(t, d, func(s FlowStep) {
+		if s.Name == "authorize" {
+			heldAuthorize.Store(true)
 		}
-	})()
+		go d.Next()
+	})
 	if _, err := d.SignIn(testCtx(t), SignInRequest{Mode: SignInBrowser, ClientID: clientID}, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -289,6 +295,10 @@ func TestFlow_BrowserSignInHasBrowserAndLoopbackLanes(t *testing.T) {
 			t.Errorf("steps %q lack %q", got, want)
 		}
 	}
+	// The steps come in the order they happened: the code is redeemed after it arrived.
+	if i, j := strings.Index(got, "callback:"), strings.Index(got, "token:"); i < 0 || j < 0 || i > j {
+		t.Errorf("the loopback redirect is not drawn before the token request: %q", got)
+	}
 	for _, s := range f.Steps {
 		if s.Name == "callback" && (s.From != LaneBrowser || s.To != LaneLoopback) {
 			t.Errorf("callback drawn %s→%s", s.From, s.To)
@@ -296,5 +306,29 @@ func TestFlow_BrowserSignInHasBrowserAndLoopbackLanes(t *testing.T) {
 	}
 	if f.CodeAt.IsZero() {
 		t.Error("the code's arrival was not recorded")
+	}
+}
+
+func TestFlow_EachListenerGetsItsOwnCopy(t *testing.T) {
+	d, _ := newDesk(t)
+	// The first listener scribbles on what it was given; the second must not see it.
+	defer d.OnFlowChange(func(f Flow) {
+		f.Lanes[0].Label = "scribbled"
+		for i := range f.Steps {
+			f.Steps[i].Name = "scribbled"
+		}
+	})()
+	var seen []string
+	defer d.OnFlowChange(func(f Flow) { seen = append(seen, f.Lanes[0].Label+" "+flowNames(f)) })()
+
+	_, r := d.beginFlow(testCtx(t), "sign-in", SignInInApp, "client-1", "https://auth.pingone.com/env/as")
+	d.addFlowStep(r, FlowStep{Name: "pkce", From: LaneDesk, To: LaneDesk, State: FlowOK})
+
+	want := []string{"PKCE Desk ", "PKCE Desk pkce:ok"}
+	if strings.Join(seen, "|") != strings.Join(want, "|") {
+		t.Fatalf("the second listener saw %q, want %q", seen, want)
+	}
+	if f, _ := d.CurrentFlow(); f.Lanes[0].Label != "PKCE Desk" || flowNames(f) != "pkce:ok" {
+		t.Fatalf("a listener changed the current flow: %q, %s", f.Lanes[0].Label, flowNames(f))
 	}
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pkcedesk/pkcedesk/pingone"
@@ -67,11 +66,7 @@ type SessionEvent struct {
 }
 
 // sessionListeners are the OnSessionChange callbacks.
-type sessionListeners struct {
-	mu   sync.Mutex
-	next int
-	fns  map[int]func(SessionEvent)
-}
+type sessionListeners = listeners[SessionEvent]
 
 // OnSessionChange calls fn after every change of the signed-in session: sign-in, refresh,
 // userinfo, sign-out, and the drop when another connection becomes active. fn runs on the
@@ -80,20 +75,7 @@ type sessionListeners struct {
 // and must not call OnSessionChange or its unsubscribe. Closing the Desk publishes
 // nothing. The returned func stops the calls; it is safe to call more than once.
 func (d *Desk) OnSessionChange(fn func(SessionEvent)) (unsubscribe func()) {
-	l := &d.signin.listeners
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.fns == nil {
-		l.fns = map[int]func(SessionEvent){}
-	}
-	id := l.next
-	l.next++
-	l.fns[id] = fn
-	return func() {
-		l.mu.Lock()
-		delete(l.fns, id)
-		l.mu.Unlock()
-	}
+	return d.signin.listeners.add(fn)
 }
 
 // nextSeqLocked numbers a session change; d.signin.mu is held, so the numbers follow the
@@ -108,16 +90,7 @@ func (d *Desk) publish(ev SessionEvent) {
 	if ev.At.IsZero() {
 		ev.At = d.now()
 	}
-	l := &d.signin.listeners
-	l.mu.Lock()
-	fns := make([]func(SessionEvent), 0, len(l.fns))
-	for _, fn := range l.fns {
-		fns = append(fns, fn)
-	}
-	l.mu.Unlock()
-	for _, fn := range fns {
-		fn(ev)
-	}
+	d.signin.listeners.notify(ev)
 }
 
 // identityClaims are the claims that name a person, in the order DisplayName prefers them

@@ -344,10 +344,16 @@ func TestSaysVerified(t *testing.T) {
 // the focused Next button. The diagram's steps are read on screen up to the verified
 // tokens; the planted canary password, the access token's first 12 characters and the
 // demo user's email never are.
-func TestXvfbStageDemoStepThrough(t *testing.T) {
+// The stage demo as a presenter runs it: presenter view on (Ctrl+Shift+P), step-through on,
+// each held request sent with Space, to verified tokens; OCR finds the diagram's step labels
+// and never the planted password, the demo user's email or a token's first 12 characters.
+func TestXvfbPresenterStageDemoStepThrough(t *testing.T) {
 	const canary = "Canary-Stage-Pw-93!"
 	d := launch(t, "PKCEDESK_SANDBOX_PASSWORD="+canary)
-	d.waitForText(`Sandbox \(offline\)`, 20*time.Second)
+	// The Connections screen shows the sandbox's demo password until presenter view hides it.
+	d.waitForText(`Canary-Stage`, 20*time.Second)
+	d.key("ctrl+shift+p")
+	d.waitForNoText(`Canary`, 20*time.Second)
 	d.key("ctrl+5") // Flow
 	d.waitForText(`Run the demo`, 20*time.Second)
 	d.key("ctrl+shift+s") // pause before each request
@@ -381,10 +387,32 @@ func TestXvfbStageDemoStepThrough(t *testing.T) {
 	if !regexp.MustCompile(`(?i)verified`).MatchString(final) {
 		t.Errorf("the final screen does not say verified:\n%s", final)
 	}
-	for _, secret := range []string{canary, "demo.user@example.com", "eyJhbGciOiJS"} {
-		if strings.Contains(strings.ReplaceAll(all, " ", ""), secret) {
+	// The verified tokens on the Tokens screen, and the Sign in screen, as the audience sees them.
+	d.key("ctrl+4")
+	all += "\n" + d.waitForVerifiedToken(20*time.Second)
+	d.key("ctrl+3")
+	all += "\n" + d.waitForText(`(?i)signed in as`, 20*time.Second)
+	squeezed := strings.ReplaceAll(all, " ", "")
+	for _, secret := range []string{canary, "Canary", "demo.user@example.com", "demo.user", "eyJhbGciOiJS"} {
+		if strings.Contains(squeezed, secret) {
 			t.Errorf("%.6s… was readable on screen in presenter view", secret)
 		}
 	}
 	d.assertNoFyneThreadErrors()
+}
+
+// waitForNoText reads the screen until pattern is gone from it.
+func (d *desktopApp) waitForNoText(pattern string, within time.Duration) {
+	d.t.Helper()
+	re := regexp.MustCompile(pattern)
+	deadline := time.Now().Add(within)
+	for i := 0; ; i++ {
+		text := d.screenText("gone-" + string(rune('a'+i%26)))
+		if !re.MatchString(text) {
+			return
+		}
+		if time.Now().After(deadline) {
+			d.t.Fatalf("%q was still on screen after %s; the screen read:\n%s", pattern, within, text)
+		}
+	}
 }

@@ -25,13 +25,24 @@ type appsDemoUser struct {
 	passwordNote               *widget.Label // "the clipboard clears in 60 s" after copying the password
 	problem                    *explainedError
 	user                       *app.DemoUser
+
+	// Presenter view masks the username and the password until a confirmed Reveal; the
+	// copy buttons copy the real values.
+	presenter *Presenter
+	reveal    *widget.Button
+	revealed  bool
 }
 
 // newAppsDemoUser builds the tab. copyText copies the username; copySecret copies the
 // password through the secret clipboard (Shell.copySecret). onCreate is the Create demo
 // user button.
 func newAppsDemoUser(copyText func(string), copySecret func(string, *widget.Label), onCreate func()) *appsDemoUser {
-	d := &appsDemoUser{}
+	d := &appsDemoUser{presenter: currentPresenter()}
+	d.reveal = newRevealButton(func() fyne.Window { return windowOf(nil) }, func() {
+		d.revealed = true
+		d.render()
+	})
+	d.presenter.Subscribe(func(bool) { d.revealed = false; d.render() })
 	heading := widget.NewLabelWithStyle("Demo user", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	heading.SizeName = theme.SizeNameSubHeadingText
 	intro := widget.NewLabel("Creates a user with a random password in the target environment, to sign in with during a demo.")
@@ -61,6 +72,7 @@ func newAppsDemoUser(copyText func(string), copySecret func(string, *widget.Labe
 			widget.NewLabel("Username"), container.NewBorder(nil, nil, nil, d.copyUsername, d.username),
 			widget.NewLabel("Password"), container.NewBorder(nil, nil, nil, container.NewHBox(d.passwordNote, d.copyPassword), d.password),
 		),
+		container.NewHBox(d.reveal),
 		once,
 	)
 	d.box.Hide()
@@ -83,14 +95,33 @@ func (d *appsDemoUser) allow(tag app.Tag) {
 
 func (d *appsDemoUser) show(u *app.DemoUser) {
 	d.user = u
-	d.username.SetText(u.Username)
-	d.password.SetText(u.Password)
+	d.revealed = false
+	d.render()
 	d.box.Show()
+}
+
+// render shows the user's username and password, masked in presenter view unless
+// revealed.
+func (d *appsDemoUser) render() {
+	if d.user == nil {
+		setRevealShown(d.reveal, false)
+		return
+	}
+	masked := d.presenter.On() && !d.revealed
+	setRevealShown(d.reveal, masked)
+	if masked {
+		d.username.SetText(maskPersonal(d.user.Username))
+		d.password.SetText(maskSecret(d.user.Password))
+		return
+	}
+	d.username.SetText(d.user.Username)
+	d.password.SetText(d.user.Password)
 }
 
 // clear forgets the user shown, password and all.
 func (d *appsDemoUser) clear() {
 	d.user = nil
+	d.revealed = false
 	d.box.Hide()
 	d.problem.clear()
 }

@@ -135,7 +135,8 @@ func (c *secretClipboard) Copy(ui *UI, text string, note *widget.Label) {
 	delay, stop := c.delay, c.stop
 	c.mu.Unlock()
 	if note != nil {
-		setShown(note, fmt.Sprintf("Copied · the clipboard clears in %s", clipboardDelayText(delay)))
+		// In presenter view the screen hides the value; the note says the real one was copied.
+		setShown(note, presenterOfClipboard(c.cb).copiedNote(fmt.Sprintf("Copied · the clipboard clears in %s", clipboardDelayText(delay))))
 	}
 	go func() {
 		select {

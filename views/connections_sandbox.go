@@ -26,6 +26,8 @@ type connSandbox struct {
 	copy         map[string]*widget.Button
 	clipboard    func() fyne.Clipboard
 	task         *Task // the start of the sandbox, for tests
+	presenter    *Presenter
+	info         *app.SandboxInfo // what show was last given
 }
 
 // newConnSandbox builds the panel, empty until fill; the copy buttons copy to clipboard().
@@ -39,7 +41,11 @@ func newConnSandbox(clipboard func() fyne.Clipboard) *connSandbox {
 		copyable:     map[string]string{},
 		copy:         map[string]*widget.Button{},
 		clipboard:    clipboard,
+		presenter:    currentPresenter(),
 	}
+	// Presenter view masks the demo user's name and password; the copy buttons still
+	// copy the real values.
+	p.presenter.Subscribe(func(bool) { p.render() })
 
 	about := wrappedLabel()
 	setShown(about, "The sandbox is an emulated PingOne environment running inside this app on loopback: "+
@@ -96,8 +102,17 @@ func (p *connSandbox) show(info app.SandboxInfo, err error) {
 	p.copyable["environment"] = info.EnvironmentID
 	p.copyable["username"] = info.Demo.Username
 	p.copyable["password"] = info.Demo.Password
-	p.address.SetText(info.Address)
-	p.env.SetText(info.EnvironmentID)
-	p.demoUsername.SetText(info.Demo.Username)
-	p.demoPassword.SetText(info.Demo.Password)
+	p.info = &info
+	p.render()
+}
+
+// render shows the sandbox's details last shown, the demo user masked in presenter view.
+func (p *connSandbox) render() {
+	if p.info == nil {
+		return
+	}
+	p.address.SetText(p.info.Address)
+	p.env.SetText(p.info.EnvironmentID)
+	p.demoUsername.SetText(p.presenter.Personal(p.info.Demo.Username))
+	p.demoPassword.SetText(p.presenter.Secret(p.info.Demo.Password))
 }

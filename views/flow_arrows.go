@@ -99,6 +99,20 @@ func (d *flowDiagram) openStep(st app.FlowStep) {
 	if d.win == nil {
 		return
 	}
+	l := monoLabel()
+	l.SetText(stepDetailText(st))
+	l.Wrapping = fyne.TextWrapBreak
+	scroll := container.NewVScroll(l)
+	dlg := dialog.NewCustom(st.Label, "Close", scroll, d.win)
+	size := d.win.Canvas().Size()
+	dlg.Resize(fyne.NewSize(size.Width*0.9, size.Height*0.85))
+	closeOnEscape(d.win, dlg)
+	dlg.Show()
+}
+
+// stepDetailText is what a step's dialog shows: its notes, why it failed, and its redacted
+// request and response (personal values masked too in presenter view).
+func stepDetailText(st app.FlowStep) string {
 	text := st.Label + "\n\nSpec: " + st.Spec + "\nPingOne: " + st.PingOne
 	if st.Reason != "" {
 		text += "\n\n" + st.Reason
@@ -111,14 +125,7 @@ func (d *flowDiagram) openStep(st app.FlowStep) {
 	} else {
 		text += "\n\nNo HTTP request of the desk's: " + flowStepWhy(st)
 	}
-	l := monoLabel()
-	l.SetText(text)
-	l.Wrapping = fyne.TextWrapBreak
-	scroll := container.NewVScroll(l)
-	dlg := dialog.NewCustom(st.Label, "Close", scroll, d.win)
-	size := d.win.Canvas().Size()
-	dlg.Resize(fyne.NewSize(size.Width*0.9, size.Height*0.85))
-	dlg.Show()
+	return text
 }
 
 func flowStepWhy(st app.FlowStep) string {

@@ -20,7 +20,7 @@ var flowDifferences = []string{
 }
 
 // showFlowCompare opens the two sign-ins' diagrams side by side with what differs.
-func showFlowCompare(parent fyne.Window, browser, inApp app.Flow) {
+func showFlowCompare(parent fyne.Window, browser, inApp app.Flow) dialog.Dialog {
 	left, right := newFlowDiagramOf(parent, browser), newFlowDiagramOf(parent, inApp)
 	cols := container.NewGridWithColumns(2,
 		container.NewBorder(sectionTitle("In the browser"), nil, nil, nil, left),
@@ -31,9 +31,31 @@ func showFlowCompare(parent fyne.Window, browser, inApp app.Flow) {
 		l.Wrapping = fyne.TextWrapWord
 		list.Add(l)
 	}
-	content := container.NewBorder(nil, list, nil, nil, cols)
-	d := dialog.NewCustom("Browser and in-app sign-in, side by side", "Close", content, parent)
+	// The diagrams above, what differs below; the divider moves, and each part scrolls, so
+	// both stay readable in presenter view's large type.
+	split := container.NewVSplit(cols, container.NewVScroll(list))
+	split.Offset = 0.6
+	d := dialog.NewCustom("Browser and in-app sign-in, side by side", "Close", split, parent)
 	size := parent.Canvas().Size()
 	d.Resize(fyne.NewSize(size.Width*0.95, size.Height*0.92))
+	closeOnEscape(parent, d)
 	d.Show()
+	return d
+}
+
+// closeOnEscape lets Escape close d while it is open (Fyne's dialogs do not): the window's
+// typed-key handler is wrapped until d closes.
+func closeOnEscape(parent fyne.Window, d dialog.Dialog) {
+	c := parent.Canvas()
+	before := c.OnTypedKey()
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyEscape {
+			d.Hide()
+			return
+		}
+		if before != nil {
+			before(ev)
+		}
+	})
+	d.SetOnClosed(func() { c.SetOnTypedKey(before) })
 }

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -16,6 +17,12 @@ import (
 
 // runDemoShortcut is Ctrl+D (Cmd+D on macOS): run the stage demo.
 var runDemoShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyD, Modifier: fyne.KeyModifierShortcutDefault}
+
+// compareShortcut opens the side-by-side view of browser and in-app (Ctrl+Shift+D).
+var compareShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyD, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+
+// msgCompareNeedsBoth is what Compare says before both modes ran for the app.
+const msgCompareNeedsBoth = "Sign in with the same application in both ways first: with the system browser (Ctrl+3, Ctrl+B) and in the app (Ctrl+3, Ctrl+I, or Run the demo). Then both diagrams are shown side by side."
 
 // FlowScreen is the stage: the live diagram of the current attempt (any sign-in, refresh,
 // userinfo or sign-out, from whichever screen started it), step-through, the one-click
@@ -72,10 +79,11 @@ func NewFlowScreen(desk *app.Desk, sh *Shell) *FlowScreen {
 // Screen is the navigation entry.
 func (s *FlowScreen) Screen() Screen {
 	return Screen{
-		Title: "Flow", Icon: theme.MediaPlayIcon(), Content: s.content, Focus: s.run,
+		Title: "Flow", Icon: theme.MediaPlayIcon(), Content: s.content, Focus: s.run, OnKey: s.panel.typedKey,
 		Actions: []Action{
 			{Label: "Run the demo", Shortcut: runDemoShortcut, Run: s.RunDemo},
 			{Label: "Pause before each request", Shortcut: stepThroughShortcut, Run: s.panel.togglePause},
+			{Label: "Compare browser and in-app", Shortcut: compareShortcut, Run: s.ShowCompare},
 		},
 	}
 }
@@ -166,11 +174,15 @@ func (s *FlowScreen) RunDemo() {
 // ShowCompare opens the side-by-side view of the application's two last sign-ins.
 func (s *FlowScreen) ShowCompare() {
 	f, ok := s.desk.CurrentFlow()
-	if !ok {
-		return
+	var b, a app.Flow
+	both := false
+	if ok {
+		b, a, both = s.desk.LastSignIns(f.ClientID)
 	}
-	b, a, both := s.desk.LastSignIns(f.ClientID)
 	if !both {
+		if s.sh.Win != nil {
+			dialog.ShowInformation("Compare browser and in-app", msgCompareNeedsBoth, s.sh.Win)
+		}
 		return
 	}
 	showFlowCompare(s.sh.Win, b, a)

@@ -141,6 +141,15 @@ func (p *flowPanel) heldText() string {
 	return strings.TrimSpace(p.held.Text)
 }
 
+// typedKey is Space or → typed while nothing has the focus: Next, when a request waits.
+func (p *flowPanel) typedKey(ev *fyne.KeyEvent) bool {
+	if (ev.Name != fyne.KeySpace && ev.Name != fyne.KeyRight) || p.next.Disabled() {
+		return false
+	}
+	p.next.OnTapped()
+	return true
+}
+
 // nextButton is Next: Space and Enter press it as any button, → too.
 type nextButton struct{ widget.Button }
 

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/pkcedesk/pkcedesk/app"
 )
@@ -210,4 +211,64 @@ func TestFlowScreen_StageDemoStepsThroughToVerifiedTokens(t *testing.T) {
 	if e.Desk.CurrentSession() == nil {
 		t.Fatal("no session after the demo")
 	}
+}
+
+// After a browser and an in-app sign-in of the same app, Compare (Ctrl+Shift+D) opens both
+// diagrams side by side with what differs; Escape closes it. Before that it says what to do.
+func TestFlowScreen_CompareBothModes(t *testing.T) {
+	e, s, _ := newSignInEnv(t)
+	fs := e.Win.Flow
+	overlays := e.Win.Win.Canvas().Overlays()
+	fs.ShowCompare()
+	top, ok := overlays.Top().(*widget.PopUp)
+	if !ok || !containsText(top, msgCompareNeedsBoth) {
+		t.Fatal("Compare with nothing to compare does not say what to do")
+	}
+	top.Hide()
+	overlays.Remove(top)
+
+	waitSignedIn(t, e, s.Start(app.SignInInApp), "in-app sign-in")
+	task := s.Start(app.SignInBrowser)
+	authURL := waitFor(t, e.Win.UI, e.Opened, "the browser to be opened")
+	demo, _ := e.Desk.SandboxDemoUser()
+	browser := playBrowser(authURL, demo.Username, demo.Password)
+	waitSignedIn(t, e, task, "browser sign-in")
+	if err := waitFor(t, e.Win.UI, browser, "the fake browser"); err != nil {
+		t.Fatal(err)
+	}
+	e.Win.UI.Drain()
+	if !fs.compare.Visible() {
+		t.Fatal("the Compare button is hidden after both modes ran")
+	}
+	fs.ShowCompare()
+	top, ok = overlays.Top().(*widget.PopUp)
+	if !ok {
+		t.Fatal("Compare opened nothing")
+	}
+	for _, want := range []string{"In the browser", "In-app (pi.flow)", "Loopback", "Who sees the password"} {
+		if !containsText(top, want) {
+			t.Errorf("the side-by-side view does not show %q", want)
+		}
+	}
+	e.Win.Win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if overlays.Top() != nil && overlays.Top().Visible() {
+		t.Fatal("Escape did not close the side-by-side view")
+	}
+}
+
+// containsText reports whether a label, rich text or canvas text under o contains want.
+func containsText(o fyne.CanvasObject, want string) bool {
+	found := false
+	walkVisible(o, func(obj fyne.CanvasObject) bool {
+		switch w := obj.(type) {
+		case *widget.Label:
+			found = found || strings.Contains(w.Text, want)
+		case *widget.RichText:
+			found = found || strings.Contains(w.String(), want)
+		case *canvas.Text:
+			found = found || strings.Contains(w.Text, want)
+		}
+		return !found
+	})
+	return found
 }

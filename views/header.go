@@ -68,6 +68,8 @@ type Header struct {
 	name       *widget.Label
 	detail     *widget.Label
 	prodStripe *canvas.Rectangle // a red line under the header, only for production
+	prodWarn   *canvas.Text      // a large red "PRODUCTION", only in presenter view
+	presenter  bool
 
 	info   ConnectionInfo
 	Object fyne.CanvasObject
@@ -81,7 +83,10 @@ func NewHeader(extra ...fyne.CanvasObject) *Header {
 		name:       widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		detail:     widget.NewLabel(""),
 		prodStripe: canvas.NewRectangle(color.Transparent),
+		prodWarn:   canvas.NewText(StageProduction.String(), stageColor(StageProduction)),
 	}
+	h.prodWarn.TextStyle = fyne.TextStyle{Bold: true}
+	h.prodWarn.Hide()
 	h.tag.CornerRadius = theme.InputRadiusSize() + 2
 	h.tagText.TextStyle = fyne.TextStyle{Bold: true}
 	h.tagText.TextSize = theme.CaptionTextSize() + 1
@@ -91,7 +96,7 @@ func NewHeader(extra ...fyne.CanvasObject) *Header {
 	h.prodStripe.SetMinSize(fyne.NewSize(0, 3))
 
 	chip := container.NewStack(h.tag, container.New(layout.NewCustomPaddedLayout(2, 2, 10, 10), h.tagText))
-	left := container.NewHBox(container.NewCenter(chip), h.name)
+	left := container.NewHBox(container.NewCenter(chip), h.name, container.NewCenter(h.prodWarn))
 	right := container.NewHBox(extra...)
 	row := container.NewBorder(nil, nil, left, right, h.detail)
 	h.Object = container.NewVBox(
@@ -135,6 +140,37 @@ func (h *Header) Set(c ConnectionInfo) {
 		h.prodStripe.FillColor = color.Transparent
 	}
 	h.prodStripe.Refresh()
+	h.renderPresenter()
+}
+
+// SetPresenter shows the header as presenter view wants it (on) or as usual: in
+// presenter view the connection's tag is large, and a production connection says
+// PRODUCTION in large red letters beside its name.
+func (h *Header) SetPresenter(on bool) {
+	h.presenter = on
+	h.renderPresenter()
+}
+
+// FollowPresenter keeps the header true to p until stop.
+func (h *Header) FollowPresenter(p *Presenter) (stop func()) {
+	h.SetPresenter(p.On())
+	return p.Subscribe(h.SetPresenter)
+}
+
+func (h *Header) renderPresenter() {
+	size := theme.CaptionTextSize() + 1
+	if h.presenter {
+		size = theme.Size(theme.SizeNameSubHeadingText) * presenterTextScale
+	}
+	h.tagText.TextSize = size
+	h.tagText.Refresh()
+	if h.presenter && h.info.Stage == StageProduction {
+		h.prodWarn.TextSize = theme.Size(theme.SizeNameHeadingText) * presenterTextScale
+		h.prodWarn.Show()
+	} else {
+		h.prodWarn.Hide()
+	}
+	h.prodWarn.Refresh()
 }
 
 // Connection returns what the header currently shows.

@@ -194,13 +194,22 @@ func (win *Window) arrangeTimeline(collapsed bool) {
 	if win.split != nil {
 		win.splitOffset = win.split.Offset
 	}
-	if collapsed {
+	if win.presenter().On() { // presenter view: no HTTP timeline, with its headers and bodies
+		win.split = nil
+		win.body.Objects = []fyne.CanvasObject{win.Nav}
+		win.Timeline.Hide()
+		if c := win.Win.Canvas(); c != nil && c.Focused() == win.Timeline.list {
+			c.Unfocus()
+		}
+	} else if collapsed {
+		win.Timeline.Show()
 		win.split = nil
 		win.body.Objects = []fyne.CanvasObject{container.NewBorder(nil, win.Timeline, nil, nil, win.Nav)}
 		if c := win.Win.Canvas(); c != nil && c.Focused() == win.Timeline.list {
 			c.Unfocus()
 		}
 	} else {
+		win.Timeline.Show()
 		win.split = container.NewVSplit(win.Nav, win.Timeline)
 		win.split.Offset = win.splitOffset // not SetOffset: the split is laid out once, with body
 		win.body.Objects = []fyne.CanvasObject{win.split}
@@ -218,4 +227,50 @@ func (win *Window) rememberTimeline(collapsed bool) {
 	if win.App != nil && win.App.Preferences() != nil {
 		win.App.Preferences().SetBool(prefTimelineOpen, !collapsed)
 	}
+}
+
+// Presenter view.
+
+// presenter is the window's presenter-view state (one per app, presenterFor).
+func (win *Window) presenter() *Presenter {
+	if win == nil {
+		return nil
+	}
+	return presenterFor(win.App)
+}
+
+// PresenterView reports whether presenter view is on.
+func (win *Window) PresenterView() bool { return win.presenter().On() }
+
+// SetPresenterView turns presenter view on or off and remembers it: every screen
+// re-renders, masked or not (presenter.go), the header and the type grow, and the HTTP
+// timeline is hidden while it is on.
+func (win *Window) SetPresenterView(on bool) { win.presenter().Set(on) }
+
+// TogglePresenterView flips presenter view (View menu, Ctrl+Shift+P).
+func (win *Window) TogglePresenterView() { win.presenter().Toggle() }
+
+// followPresenter applies the remembered presenter view to the window (theme, header,
+// timeline, the menu's check) and follows its changes until stop. menuItem may be nil.
+func (win *Window) followPresenter(menuItem *fyne.MenuItem) (stop func()) {
+	p := win.presenter()
+	apply := func(on bool) {
+		if menuItem != nil {
+			menuItem.Checked = on
+		}
+		if win.timelineMenu != nil { // the timeline stays hidden while presenter view is on
+			win.timelineMenu.Disabled = on
+		}
+		win.arrangeTimeline(win.Timeline.Collapsed())
+		if m := win.Win.MainMenu(); m != nil {
+			m.Refresh()
+		}
+	}
+	if p.On() {
+		p.ApplyTheme()
+	}
+	stopHeader := win.Header.FollowPresenter(p)
+	apply(p.On())
+	stopWin := p.Subscribe(apply)
+	return func() { stopHeader(); stopWin() }
 }

@@ -56,6 +56,14 @@ type sessionPanel struct {
 	userInfoBox                         *container.Scroll // userInfo, a few lines high
 	object                              *fyne.Container
 
+	// Presenter view masks the name and the personal userinfo claims until a confirmed
+	// Reveal of the claims.
+	presenter     *Presenter
+	claims        map[string]any // the userinfo claims shown
+	revealClaims  *widget.Button
+	claimsShown   bool // revealed
+	stopPresenter func()
+
 	seq         uint64 // the last session event shown
 	busy        bool   // an action is running
 	task        *Task  // the last action, for tests
@@ -87,13 +95,35 @@ func newSessionPanel(desk *app.Desk, sh *Shell, hideIdle bool) *sessionPanel {
 	p.userInfoBox = container.NewVScroll(p.userInfo)
 	p.userInfoBox.SetMinSize(fyne.NewSize(0, userInfoHeight))
 	p.userInfoBox.Hide()
+	var a fyne.App
+	if sh != nil {
+		a = sh.App
+	}
+	p.presenter = presenterFor(a)
+	if p.presenter == nil {
+		p.presenter = currentPresenter()
+	}
+	p.revealClaims = newRevealButton(func() fyne.Window {
+		if sh != nil && sh.Win != nil {
+			return sh.Win
+		}
+		return windowOf(a)
+	}, func() {
+		p.claimsShown = true
+		p.renderClaims()
+	})
 
 	p.object = container.New(layout.NewCustomPaddedVBoxLayout(2),
 		p.whoRow,
 		container.NewBorder(nil, nil, container.NewHBox(p.refreshBtn, p.userInfoBtn, p.signOutBtn), nil, p.message),
 		p.problem.object,
-		p.userInfoBox,
+		container.NewBorder(nil, nil, nil, p.revealClaims, p.userInfoBox),
 	)
+	p.stopPresenter = p.presenter.Subscribe(func(bool) {
+		p.claimsShown = false
+		p.renderClaims()
+		p.render(p.desk.CurrentSession())
+	})
 	p.unsubscribe = desk.OnSessionChange(func(ev app.SessionEvent) {
 		sh.ui().Do(func() { p.sessionChanged(ev) })
 	})
@@ -104,6 +134,10 @@ func newSessionPanel(desk *app.Desk, sh *Shell, hideIdle bool) *sessionPanel {
 // Close stops following the session and drops the result of an action still running.
 func (p *sessionPanel) Close() {
 	p.closed = true
+	if p.stopPresenter != nil {
+		p.stopPresenter()
+		p.stopPresenter = nil
+	}
 	if p.unsubscribe != nil {
 		p.unsubscribe()
 		p.unsubscribe = nil
@@ -174,7 +208,32 @@ func (p *sessionPanel) say(text string, imp widget.Importance) {
 func (p *sessionPanel) clearMessages() {
 	p.say("", widget.MediumImportance)
 	p.problem.clear()
+	p.claims, p.claimsShown = nil, false
 	p.showClaims("")
+	setRevealShown(p.revealClaims, false)
+}
+
+// renderClaims shows the userinfo claims fetched, the personal ones masked in presenter
+// view unless revealed.
+func (p *sessionPanel) renderClaims() {
+	if p.claims == nil {
+		setRevealShown(p.revealClaims, false)
+		return
+	}
+	claims := p.claims
+	masked := false
+	if p.presenter.On() && !p.claimsShown {
+		claims = make(map[string]any, len(p.claims))
+		for name, v := range p.claims {
+			if isPersonalClaim(name) {
+				v = maskPersonal(claimValue(v))
+				masked = true
+			}
+			claims[name] = v
+		}
+	}
+	setRevealShown(p.revealClaims, masked)
+	p.userInfo.SetText(claimLines(claims))
 }
 
 // userInfoHeight is about five lines: the claims scroll rather than push what is below the
@@ -231,6 +290,8 @@ func (p *sessionPanel) loadUserInfo() {
 		}
 		p.say(msgUserInfoClaims, widget.SuccessImportance)
 		p.showClaims(claimLines(claims))
+		p.claims = claims
+		p.renderClaims()
 	})
 }
 

@@ -22,7 +22,7 @@ func sessionHeadline(sess *app.Session) (string, widget.Importance) {
 	if sess == nil {
 		return msgNobodySignedIn, widget.MediumImportance
 	}
-	who := "Signed in as " + sess.DisplayName()
+	who := "Signed in as " + shownName(sess)
 	if sess.IDTokenVerified() {
 		return who + " · ID token verified", widget.SuccessImportance
 	}
@@ -35,7 +35,17 @@ func sessionDetails(sess *app.Session) string {
 		return msgNobodySignedIn
 	}
 	return fmt.Sprintf("Signed in as %s (%s sign-in, client %s) since %s.",
-		sess.DisplayName(), sess.Mode, shortID(sess.ClientID), sess.SignedInAt.Local().Format("15:04:05"))
+		shownName(sess), sess.Mode, shortID(sess.ClientID), sess.SignedInAt.Local().Format("15:04:05"))
+}
+
+// shownName is who is signed in as the screen shows it: in presenter view a name, an
+// email address or a username is masked (the subject, PingOne's opaque user ID, is not).
+func shownName(sess *app.Session) string {
+	name := sess.DisplayName()
+	if name == sess.Subject {
+		return name
+	}
+	return currentPresenter().Personal(name)
 }
 
 // subjectText is the subject in small type beside the name: the ID that PingOne uses for

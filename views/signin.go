@@ -100,6 +100,7 @@ type SignInScreen struct {
 	refreshBtn, userInfoBtn, signOut *widget.Button
 	sessionMsg                       *widget.Label
 	userInfo                         *widget.Label
+	userInfoJSON                     string // the userinfo claims fetched, as JSON (showUserInfo)
 	sessionBusy                      bool
 	sessionSeq                       uint64 // the last session event put on screen
 	unfollow                         func() // stops the session events
@@ -235,7 +236,7 @@ func (s *SignInScreen) ConnectionChanged() {
 	s.resetAttempt()
 	s.setIdle()
 	s.setStatus("", "", "", widget.MediumImportance)
-	s.userInfo.SetText("")
+	s.showUserInfo("")
 	s.sessionMsg.SetText("")
 	s.updateSession()
 	s.loadApps()

@@ -126,6 +126,11 @@ func (s *SignInScreen) buildForm() {
 	s.sessionMsg = widget.NewLabel("")
 	s.sessionMsg.Wrapping = fyne.TextWrapWord
 	s.userInfo = monoLabel()
+	// Presenter view masks the signed-in user's name and the personal userinfo claims.
+	s.sh.presenter().Subscribe(func(bool) {
+		s.showUserInfo(s.userInfoJSON)
+		s.updateSession()
+	})
 }
 
 // formObject is the left pane: the form scrolls, while Start/Cancel, the outcome, the

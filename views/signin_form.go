@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2/widget"
 
@@ -152,6 +153,7 @@ func (s *SignInScreen) prefillCredentials() {
 		s.credsTask = nil
 	}
 	s.demo = nil
+	s.followPresenterForm()
 	s.username.SetText("")
 	s.password.SetText("")
 	setShown(s.credsMsg, "")
@@ -192,4 +194,25 @@ func (s *SignInScreen) scopes() []string {
 		}
 	}
 	return out
+}
+
+// formsFollowingPresenter are the Sign in screens whose username field follows presenter
+// view already.
+var formsFollowingPresenter sync.Map // *SignInScreen → struct{}
+
+// followPresenterForm draws the username field as dots in presenter view, as the
+// password field always is (the sandbox fills in its demo user's username); what is
+// typed is sent as it is.
+func (s *SignInScreen) followPresenterForm() {
+	p := s.sh.presenter()
+	set := func(on bool) {
+		if s.username.Password != on {
+			s.username.Password = on
+			s.username.Refresh()
+		}
+	}
+	set(p.On())
+	if _, done := formsFollowingPresenter.LoadOrStore(s, struct{}{}); !done {
+		p.Subscribe(set)
+	}
 }

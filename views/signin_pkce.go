@@ -17,6 +17,9 @@ func (s *SignInScreen) buildPKCE() fyne.CanvasObject {
 	s.stateLabel = monoLabel()
 	s.nonceLabel = monoLabel()
 	s.pkceExplain = nil
+	// Presenter view masks the verifier whole; the challenge, state and nonce are not
+	// secrets (RFC 7636 §4.2: the challenge is sent in the clear).
+	s.sh.presenter().Subscribe(func(bool) { s.renderPKCE() })
 	row := func(name string, value *widget.Label, why string) fyne.CanvasObject {
 		expl := widget.NewLabel(why)
 		expl.Wrapping = fyne.TextWrapWord
@@ -43,7 +46,11 @@ func (s *SignInScreen) renderPKCE() {
 		}
 		return
 	}
-	s.verifierLabel.SetText(maskVerifier(s.pkce.Verifier, s.redeemed, s.ended))
+	verifier := maskVerifier(s.pkce.Verifier, s.redeemed, s.ended)
+	if s.sh.presenter().On() {
+		verifier = maskSecret(s.pkce.Verifier) + " (hidden in presenter view)"
+	}
+	s.verifierLabel.SetText(verifier)
 	s.challengeLabel.SetText(s.pkce.Challenge)
 	s.methodLabel.SetText("S256")
 	s.stateLabel.SetText(s.pkce.State)

@@ -142,12 +142,12 @@ func (s *SignInScreen) sessionChanged(ev app.SessionEvent) {
 	case app.SessionSignedIn, app.SessionDropped:
 		s.clearSessionMessages() // they were about the session that just ended
 	case app.SessionRefreshed:
-		s.userInfo.SetText("")
+		s.showUserInfo("")
 		s.sessionMsg.Importance = widget.SuccessImportance
 		setShown(s.sessionMsg, refreshedText(ev))
 	case app.SessionSignedOut:
 		text, imp := signedOutText(ev)
-		s.userInfo.SetText("")
+		s.showUserInfo("")
 		s.sessionMsg.Importance = imp
 		setShown(s.sessionMsg, text)
 		if s.outcomeLive {
@@ -166,7 +166,7 @@ func (s *SignInScreen) sessionChanged(ev app.SessionEvent) {
 func (s *SignInScreen) clearSessionMessages() {
 	s.sessionMsg.Importance = widget.MediumImportance
 	setShown(s.sessionMsg, "")
-	s.userInfo.SetText("")
+	s.showUserInfo("")
 }
 
 // runSession runs one session action in the background, one at a time. Starting it
@@ -217,7 +217,7 @@ func (s *SignInScreen) refresh() {
 func (s *SignInScreen) loadUserInfo() {
 	runSession(s, "Calling the userinfo endpoint…", s.desk.UserInfo, func(claims map[string]any, err error) {
 		if err != nil {
-			s.userInfo.SetText("")
+			s.showUserInfo("")
 			s.sessionProblem("", err)
 			return
 		}
@@ -228,8 +228,15 @@ func (s *SignInScreen) loadUserInfo() {
 		}
 		s.sessionMsg.Importance = widget.SuccessImportance
 		setShown(s.sessionMsg, "UserInfo claims (the subject matches the ID token):")
-		s.userInfo.SetText(string(out))
+		s.showUserInfo(string(out))
 	})
+}
+
+// showUserInfo shows the userinfo claims (JSON; "" for none), the personal ones masked in
+// presenter view.
+func (s *SignInScreen) showUserInfo(claims string) {
+	s.userInfoJSON = claims
+	s.userInfo.SetText(shownBody(claims))
 }
 
 func (s *SignInScreen) doSignOut() {
@@ -237,7 +244,7 @@ func (s *SignInScreen) doSignOut() {
 		return
 	}
 	runSession(s, "Signing out…", s.desk.SignOut, func(signOffURL string, err error) {
-		s.userInfo.SetText("")
+		s.showUserInfo("")
 		s.clearPassword() // the session is gone; so is what was typed to start it
 		if errors.Is(err, app.ErrNoSession) {
 			s.sessionProblem("", err) // nothing was signed out

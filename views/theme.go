@@ -12,10 +12,41 @@ import (
 // light variant is #e3e3e3 on white — invisible, and PKCE Desk puts its plain-language
 // help in exactly those labels. The colours chosen keep at least 4.5:1 contrast (WCAG AA)
 // against the background, while disabled controls still look disabled next to enabled ones.
-type deskTheme struct{ fyne.Theme }
+type deskTheme struct {
+	fyne.Theme
+	large bool // presenter view: text and headings presenterTextScale times larger
+}
 
 // Theme returns the app's theme.
-func Theme() fyne.Theme { return deskTheme{theme.DefaultTheme()} }
+func Theme() fyne.Theme { return deskTheme{Theme: theme.DefaultTheme()} }
+
+// PresenterTheme is the app's theme in presenter view: the same colours, larger type.
+func PresenterTheme() fyne.Theme { return deskTheme{Theme: theme.DefaultTheme(), large: true} }
+
+// themeFor is the theme for presenter view on or off.
+func themeFor(presenter bool) fyne.Theme {
+	if presenter {
+		return PresenterTheme()
+	}
+	return Theme()
+}
+
+// presenterTextScale is how much larger presenter view draws text, so the back of a room
+// can read a projected screen.
+const presenterTextScale = 1.35
+
+// Size enlarges the text sizes in presenter view; every other size is the default's.
+func (t deskTheme) Size(name fyne.ThemeSizeName) float32 {
+	size := t.Theme.Size(name)
+	if !t.large {
+		return size
+	}
+	switch name {
+	case theme.SizeNameText, theme.SizeNameHeadingText, theme.SizeNameSubHeadingText, theme.SizeNameCaptionText:
+		return size * presenterTextScale
+	}
+	return size
+}
 
 var (
 	lightMutedText = color.NRGBA{R: 0x76, G: 0x76, B: 0x76, A: 0xff} // 4.5:1 on white, the lightest that passes

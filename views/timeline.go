@@ -338,7 +338,7 @@ func requestText(ex pingone.Exchange) string {
 	writeHeaders(&b, ex.RequestHeader)
 	if ex.RequestBody != "" {
 		b.WriteString("\n")
-		b.WriteString(prettyBody(ex.RequestBody))
+		b.WriteString(prettyBody(shownBody(ex.RequestBody)))
 		b.WriteString("\n")
 	}
 	return b.String()
@@ -358,7 +358,7 @@ func responseText(ex pingone.Exchange) string {
 	writeHeaders(&b, ex.ResponseHeader)
 	if ex.ResponseBody != "" {
 		b.WriteString("\n")
-		b.WriteString(prettyBody(ex.ResponseBody))
+		b.WriteString(prettyBody(shownBody(ex.ResponseBody)))
 		b.WriteString("\n")
 	}
 	return b.String()

@@ -323,7 +323,7 @@ func (s *TokensScreen) render() {
 			s.copyToken.Enable()
 		}
 		s.clearDetails()
-		s.raw.token.SetText(v.raw)
+		s.raw.token.SetText(s.raw.presenter.Token(v.raw)) // masked in presenter view, as a decoded one is
 	default:
 		s.message.Hide()
 		if notice := unverifiedNotice(s.source, v.report); notice != "" {

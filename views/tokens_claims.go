@@ -20,25 +20,58 @@ type claimTable struct {
 	box     *fyne.Container
 	nameCol string // the first column's heading
 	rows    []claimRow
+
+	// Presenter view masks the personal claims' values (presenter.go) until a confirmed
+	// Reveal, which lasts until the table shows other rows.
+	presenter *Presenter
+	reveal    *widget.Button
+	revealed  bool
 }
 
 func newClaimTable(nameCol string) *claimTable {
-	return &claimTable{box: container.NewVBox(), nameCol: nameCol}
+	t := &claimTable{box: container.NewVBox(), nameCol: nameCol, presenter: currentPresenter()}
+	t.reveal = newRevealButton(func() fyne.Window { return windowOf(nil) }, func() {
+		t.revealed = true
+		t.mask()
+	})
+	t.presenter.Subscribe(func(bool) { t.revealed = false; t.mask() })
+	return t
 }
 
 // show replaces the table's rows.
 func (t *claimTable) show(rows []claimRow) {
 	t.box.RemoveAll()
-	t.box.Add(tableHeading(t.nameCol, "Value", "What it means"))
+	t.box.Add(container.NewBorder(nil, nil, nil, t.reveal, tableHeading(t.nameCol, "Value", "What it means")))
 	t.rows = rows
+	t.revealed = false
 	for _, r := range rows {
 		t.box.Add(r.object())
 	}
+	t.mask()
+}
+
+// mask shows every row's value, or its mask in presenter view, and the Reveal button
+// while a personal value is masked.
+func (t *claimTable) mask() {
+	masked := false
+	hide := t.presenter.On() && !t.revealed
+	for _, r := range t.rows {
+		v := r.real
+		if hide && isPersonalClaim(r.Name) {
+			v = maskClaimValue(r.Name, r.real)
+			masked = masked || v != r.real
+		}
+		if r.Value.Text != v {
+			r.Value.SetText(v)
+		}
+	}
+	setRevealShown(t.reveal, masked)
 }
 
 func (t *claimTable) clear() {
 	t.box.RemoveAll()
 	t.rows = nil
+	t.revealed = false
 }
 
 // claimRowsOf explains every claim of d; relative times are said against now.
@@ -75,6 +108,7 @@ type claimRow struct {
 	Title   *widget.Label
 	Value   *widget.Label
 	Meaning *widget.Label
+	real    string // the value, which presenter view may mask in Value
 }
 
 func newClaimRow(name, title, value, meaning string) claimRow {
@@ -83,6 +117,7 @@ func newClaimRow(name, title, value, meaning string) claimRow {
 		Title:   widget.NewLabel(title),
 		Value:   widget.NewLabel(value),
 		Meaning: widget.NewLabel(meaning),
+		real:    value,
 	}
 	r.Title.Importance = widget.LowImportance
 	r.Title.Wrapping = fyne.TextWrapWord

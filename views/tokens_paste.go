@@ -14,7 +14,25 @@ func newTokensPasteBox(onChanged, onRefused func(string)) *pasteEntry {
 	e.SetPlaceHolder("Paste a JWT (header.payload.signature) — it is decoded on this computer and not sent anywhere")
 	e.SetMinRowsVisible(3)
 	e.OnChanged = onChanged
+	// Presenter view draws the pasted token as dots, as a password field does; the text
+	// is still decoded and copied as it is.
+	p := currentPresenter()
+	e.presenterView(p.On())
+	p.Subscribe(e.presenterView)
 	return e
+}
+
+// presenterView masks the pasted text (on) or shows it.
+func (e *pasteEntry) presenterView(on bool) {
+	if e.Password == on {
+		return
+	}
+	e.Password = on
+	e.Wrapping = fyne.TextWrapBreak
+	if on {
+		e.Wrapping = fyne.TextWrapOff // a password entry draws its dots on one line
+	}
+	e.Refresh()
 }
 
 // Paste puts raw into the paste box and shows it, as if the user had pasted it.

@@ -30,6 +30,9 @@ type Screen struct {
 	Focus fyne.Focusable
 	// Actions are the screen's main commands, listed in the Actions menu.
 	Actions []Action
+	// OnKey (optional) gets a key typed while nothing has the focus and the screen is
+	// shown; it reports whether it used the key.
+	OnKey func(*fyne.KeyEvent) bool
 }
 
 // Options is what the window needs from the rest of the app. The zero value opens the
@@ -91,6 +94,9 @@ type Window struct {
 	split        *container.Split
 	splitOffset  float64
 	timelineMenu *fyne.MenuItem
+
+	presenterMenu *fyne.MenuItem
+	stopPresenter func() // ends following presenter view (followPresenter)
 }
 
 // NewWindow assembles the main window in w and returns it so that app/ (and tests) can push
@@ -161,6 +167,7 @@ func newWindow(a fyne.App, w fyne.Window, fit bool, opts Options) *Window {
 
 	win.addShortcuts()
 	w.SetMainMenu(win.mainMenu())
+	win.stopPresenter = win.followPresenter(win.presenterMenu)
 	if opts.Transcript != nil {
 		win.Follow(opts.Transcript)
 	}
@@ -239,6 +246,10 @@ func (win *Window) Follow(t *pingone.Transcript) {
 // takes secrets copied from it off the clipboard.
 func (win *Window) Close() {
 	win.stopReveal()
+	if win.stopPresenter != nil {
+		win.stopPresenter()
+		win.stopPresenter = nil
+	}
 	win.Tokens.Close()
 	if win.App != nil {
 		closeSecretClipboard(win.App.Clipboard())
@@ -271,6 +282,7 @@ func (win *Window) addShortcuts() {
 	}
 	c.AddShortcut(helpShortcut, func(fyne.Shortcut) { win.ShowHelp() })
 	c.AddShortcut(timelineShortcut, func(fyne.Shortcut) { win.ToggleTimeline() })
+	c.AddShortcut(presenterShortcut, func(fyne.Shortcut) { win.TogglePresenterView() })
 	// F1 has no modifier, which Fyne's desktop driver never turns into a shortcut: the
 	// key reaches the focused widget, or the canvas when nothing has the focus.
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
@@ -279,6 +291,10 @@ func (win *Window) addShortcuts() {
 			win.ShowHelp()
 		case ev.Name == fyne.KeyEscape && win.helpDialog != nil:
 			win.helpDialog.Hide() // Fyne's dialogs do not close on Escape themselves
+		default:
+			if k := win.Screens[win.current].OnKey; k != nil {
+				k(ev)
+			}
 		}
 	})
 	for i, s := range win.Screens {
@@ -321,7 +337,10 @@ func (win *Window) mainMenu() *fyne.MainMenu {
 	if len(actionItems) > 0 {
 		menus = append(menus, fyne.NewMenu("Actions", actionItems...))
 	}
-	menus = append(menus, fyne.NewMenu("View", win.timelineMenu), fyne.NewMenu("Help", help, about))
+	win.presenterMenu = fyne.NewMenuItem(msgPresenterView, win.TogglePresenterView)
+	win.presenterMenu.Shortcut = presenterShortcut
+	win.presenterMenu.Checked = win.PresenterView()
+	menus = append(menus, fyne.NewMenu("View", win.timelineMenu, win.presenterMenu), fyne.NewMenu("Help", help, about))
 	return fyne.NewMainMenu(menus...)
 }
 

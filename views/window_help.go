@@ -18,7 +18,8 @@ var helpSteps = []string{
 	"2. Applications (Ctrl+2): create the native app the form is prefilled with (Ctrl+N). Tick REFRESH_TOKEN first (offline_access follows) to try a refresh later.",
 	"3. Sign in (Ctrl+3): the created app is picked and its granted scopes are ticked. Sign in with the browser (Ctrl+B) or in-app (Ctrl+I).",
 	"4. Tokens (Ctrl+4): read the ID, access and refresh tokens, their claims and checks, or paste any JWT. Refresh tokens (Ctrl+R) on this screen swaps them for new ones.",
-	"Every HTTP call appears in the HTTP timeline at the bottom (Ctrl+J), with secrets redacted.",
+	"5. Flow (Ctrl+5): watch the sign-in as a diagram. Run the demo (Ctrl+D) signs the sandbox's demo user in with one click; Pause before each request (Ctrl+Shift+S) waits for Next, Space or →.",
+	"Every HTTP call appears in the HTTP timeline at the bottom (Ctrl+J), with secrets redacted. On a projector, Presenter view (Ctrl+Shift+P) hides secrets and personal data and enlarges the type.",
 }
 
 // helpKeys are the window's shortcuts with the screens' actions after them. "Ctrl" is
@@ -27,6 +28,7 @@ func (win *Window) helpKeys() [][2]string {
 	keys := [][2]string{
 		{"Ctrl+1 … Ctrl+5", "Switch screens (Alt+1 … Alt+5 too)"},
 		{"Ctrl+J", "Show or hide the HTTP timeline"},
+		{"Ctrl+Shift+P", "Presenter view: large type, secrets and personal data masked, no HTTP timeline"},
 		{"F1", "This help (when no field has the keyboard focus; the Help menu always works)"},
 		{"Tab, Shift+Tab", "Move the keyboard focus; Space or Enter presses the focused button"},
 	}

@@ -83,7 +83,7 @@ func (s *Server) authorizeLocked(w http.ResponseWriter, r *http.Request, params 
 		redirectTo = app.RedirectURIs[0]
 	case redirectURI == "":
 		return func() { refuseWithoutRedirect(w, r, piFlow, "redirect_uri", "The redirect_uri parameter is required.") }
-	case !redirectRegistered(app, redirectURI):
+	case !redirectRegistered(app, redirectURI) && !s.lax.RedirectURI: // Lax.RedirectURI: lab only
 		return func() {
 			refuseWithoutRedirect(w, r, piFlow, "redirect_uri", "The redirect_uri does not match a redirect URI registered for the application.")
 		}
@@ -166,7 +166,8 @@ func (s *Server) checkAuthorizeLocked(app *application, params url.Values, req *
 		if req.Method != "" {
 			return &authorizeError{"invalid_request", "code_challenge_method was sent without code_challenge.", "code_challenge"}
 		}
-		if app.PKCEEnforcement == "REQUIRED" || app.PKCEEnforcement == "S256_REQUIRED" {
+		// Lax.PKCE (lab only) skips the app's enforcement here and below.
+		if !s.lax.PKCE && (app.PKCEEnforcement == "REQUIRED" || app.PKCEEnforcement == "S256_REQUIRED") {
 			return &authorizeError{"invalid_request", "The application requires PKCE: code_challenge is required.", "code_challenge"}
 		}
 		return nil
@@ -177,7 +178,7 @@ func (s *Server) checkAuthorizeLocked(app *application, params url.Values, req *
 	if req.Method == "" {
 		req.Method = "plain" // RFC 7636 §4.3 default
 	}
-	if app.PKCEEnforcement == "S256_REQUIRED" && req.Method != "S256" {
+	if !s.lax.PKCE && app.PKCEEnforcement == "S256_REQUIRED" && req.Method != "S256" {
 		// A missing method defaults to plain and is refused, as PingOne documents.
 		return &authorizeError{"invalid_request", "The application requires code_challenge_method S256.", "code_challenge_method"}
 	}

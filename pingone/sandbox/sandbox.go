@@ -72,6 +72,9 @@ type Options struct {
 	// stays published, as PingOne's JWKS aggregates every key of the
 	// environment's key-rotation policy.
 	DropRotatedKeys bool
+	// Lax turns enforcement rules off for tests and the break-it lab (lax.go); the
+	// zero value enforces everything.
+	Lax Lax
 }
 
 // Info is what a client needs to talk to a running sandbox. The `pkcedesk
@@ -119,6 +122,7 @@ type Server struct {
 	keys        []*signingKey // keys[0] signs; the rest are still published
 	keysGen     uint64        // bumped whenever keys changes
 	dropRotated bool
+	lax         Lax // set by New, never changed: read without mu
 	workerID    string
 	username    string
 	password    string
@@ -148,6 +152,7 @@ func New(opts Options) *Server {
 		orgID:       orDefault(opts.OrganizationID, DefaultOrganizationID),
 		now:         opts.Now,
 		dropRotated: opts.DropRotatedKeys,
+		lax:         opts.Lax,
 		workerID:    orDefault(opts.WorkerClientID, DefaultWorkerClientID),
 		username:    orDefault(opts.Username, DefaultUsername),
 		password:    orDefault(opts.Password, DefaultPassword),

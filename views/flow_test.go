@@ -272,3 +272,45 @@ func containsText(o fyne.CanvasObject, want string) bool {
 	})
 	return found
 }
+
+// With nothing focused, Space or → typed on the Flow screen sends the held request, and
+// only then; the View menu's Presenter view item follows the state.
+func TestFlowScreen_SpaceWithNothingFocusedSendsHeldRequest(t *testing.T) {
+	e := newDeskEnv(t)
+	fs := e.Win.Flow
+	fs.panel.pause.SetChecked(true)
+	heldCh := make(chan app.FlowStep, 128)
+	defer e.Desk.OnFlowChange(func(f app.Flow) {
+		if s, ok := f.Held(); ok {
+			heldCh <- s
+		}
+	})()
+	e.Win.Show(ScreenFlow)
+	typed := e.Win.Win.Canvas().OnTypedKey()
+	typed(&fyne.KeyEvent{Name: fyne.KeySpace}) // nothing held: nothing happens
+	fs.RunDemo()
+	first := waitFor(t, e.Win.UI, heldCh, "a held request")
+	e.Win.UI.Drain()
+	e.Win.Win.Canvas().Unfocus()
+	typed(&fyne.KeyEvent{Name: fyne.KeySpace})
+	second := waitFor(t, e.Win.UI, heldCh, "the next held request")
+	if second.At == first.At && second.Label == first.Label {
+		t.Fatal("Space did not send the held request")
+	}
+	e.Win.UI.Drain()
+	e.Win.Win.Canvas().Unfocus()
+	typed(&fyne.KeyEvent{Name: fyne.KeyRight})
+	waitFor(t, e.Win.UI, heldCh, "the request after →")
+	fs.panel.pause.SetChecked(false)
+	e.Desk.Next()
+	waitTask(t, fs.task, "the stage demo")
+
+	if e.Win.presenterMenu.Checked {
+		t.Fatal("the Presenter view item is checked while it is off")
+	}
+	e.Win.TogglePresenterView()
+	if !e.Win.presenterMenu.Checked || !e.Win.PresenterView() {
+		t.Fatal("the Presenter view item does not follow the state")
+	}
+	e.Win.TogglePresenterView()
+}

@@ -311,3 +311,62 @@ func TestPresenter_StageDemoShowsNoSecret(t *testing.T) {
 		t.Errorf("the Flow screen shows no step label: %v", texts["Flow (all texts)"])
 	}
 }
+
+// In presenter view the header shows the tag large and a production connection says so
+// in red; a masked token is shown only after the Reveal's question is answered yes; a copy
+// button copies the real value and says that it did.
+func TestPresenter_HeaderRevealAndCopy(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	p := presenterFor(a)
+
+	h := NewHeader()
+	h.Set(ConnectionInfo{Name: "Prod EU", Region: "EU", EnvironmentID: "env-1", Stage: StageProduction})
+	small := h.tagText.TextSize
+	stop := h.FollowPresenter(p)
+	defer stop()
+	if h.prodWarn.Visible() {
+		t.Fatal("PRODUCTION is shown large with presenter view off")
+	}
+	p.Set(true)
+	if !h.prodWarn.Visible() || h.prodWarn.Color != stageColor(StageProduction) || h.tagText.TextSize <= small {
+		t.Fatalf("presenter view header: warning shown %v, tag size %v (was %v)", h.prodWarn.Visible(), h.tagText.TextSize, small)
+	}
+	h.Set(ConnectionInfo{Name: "Sandbox", Stage: StageSandbox})
+	if h.prodWarn.Visible() {
+		t.Fatal("PRODUCTION stays on a sandbox connection")
+	}
+
+	// Reveal asks first.
+	revealed := 0
+	confirmReveal(w, func() { revealed++ })
+	pop, ok := w.Canvas().Overlays().Top().(*widget.PopUp)
+	if !ok || !containsText(pop, msgRevealConfirm) || revealed != 0 {
+		t.Fatalf("Reveal did not ask first (revealed %d)", revealed)
+	}
+	var yes *widget.Button
+	walkVisible(pop, func(o fyne.CanvasObject) bool {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Yes" {
+			yes = b
+		}
+		return yes == nil
+	})
+	if yes == nil {
+		t.Fatal("the question has no Yes")
+	}
+	test.Tap(yes)
+	if revealed != 1 {
+		t.Fatal("Yes did not reveal")
+	}
+
+	// Copy copies the real value and says so.
+	note := widget.NewLabel("")
+	secretClipboardFor(a.Clipboard()).Copy(newQueuedUI(), "real-secret-value", note)
+	if got := a.Clipboard().Content(); got != "real-secret-value" {
+		t.Fatalf("copied %q", got)
+	}
+	if !strings.Contains(note.Text, msgCopiedRealHidden) {
+		t.Fatalf("copy note in presenter view: %q", note.Text)
+	}
+	closeSecretClipboard(a.Clipboard())
+}

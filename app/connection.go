@@ -45,7 +45,10 @@ func (d *Desk) ensureSandbox() (*sandbox.Server, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
-	srv, err := sandbox.Start(addr, d.opts.Sandbox)
+	sbOpts := d.opts.Sandbox
+	clock := newSandboxClock(sbOpts.Now) // movable for the lab (lab_clock.go)
+	sbOpts.Now = clock.Now
+	srv, err := sandbox.Start(addr, sbOpts)
 	if err != nil {
 		return nil, &Problem{Title: "The offline sandbox could not start.", Remedy: "Another program may hold its port; restart the app.", Err: err}
 	}
@@ -59,6 +62,7 @@ func (d *Desk) ensureSandbox() (*sandbox.Server, error) {
 		return nil, errClosed
 	}
 	d.sandbox = srv
+	d.sandboxClock = clock
 	return srv, nil
 }
 

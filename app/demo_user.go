@@ -57,7 +57,9 @@ func (d *Desk) CreateDemoUser(ctx context.Context) (*DemoUser, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &DemoUser{ID: u.ID, Username: u.Username, Email: u.Email, Password: password}, nil
+	demo := &DemoUser{ID: u.ID, Username: u.Username, Email: u.Email, Password: password}
+	d.rememberDemoUser(c.profile.ID, demo) // the lab signs in as it (lab.go)
+	return demo, nil
 }
 
 // demoPassword draws a password that satisfies PingOne's "Standard" policy (length ≥ 8,

@@ -68,12 +68,15 @@ type Desk struct {
 	profiles []Profile // saved ones; the sandbox profile is added on the fly
 	active   string
 	sandbox  *sandbox.Server
-	conn     *connection // cached Management client of the active profile
-	closed   bool
+	// sandboxClock is the running sandbox's clock, movable by the lab (lab_clock.go).
+	sandboxClock *sandboxClock
+	conn         *connection // cached Management client of the active profile
+	closed       bool
 
 	signin signinState
 	flows  flowState
 	wait   browserWaitState
+	lab    labState
 }
 
 // browserWaitState is the time limit of the running browser sign-in (see BrowserWait).

@@ -24,6 +24,7 @@ type DeskWindow struct {
 	Applications *ApplicationsScreen
 	SignIn       *SignInScreen
 	Flow         *FlowScreen
+	Lab          *LabScreen
 
 	accessCheck *Task // the running access-token verification, for tests
 }
@@ -90,7 +91,8 @@ func buildDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, 
 	dw.Applications = NewApplicationsScreen(desk, sh)
 	dw.SignIn = NewSignInScreen(desk, sh)
 	dw.Flow = NewFlowScreen(desk, sh)
-	conns, apps, signIn, flow := dw.Connections.Screen(), dw.Applications.Screen(), dw.SignIn.Screen(), dw.Flow.Screen()
+	dw.Lab = NewLabScreen(desk, sh)
+	conns, apps, signIn, flow, labScreen := dw.Connections.Screen(), dw.Applications.Screen(), dw.SignIn.Screen(), dw.Flow.Screen(), dw.Lab.Screen()
 	tokens.Verify = desk.VerifyToken
 	dw.Window = newWindow(a, w, fit, Options{
 		Version:      version,
@@ -103,6 +105,7 @@ func buildDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, 
 		Applications: &apps,
 		SignIn:       &signIn,
 		Flow:         &flow,
+		Lab:          &labScreen,
 	})
 	// A sign-out or a connection change takes the session's tokens off the Tokens screen
 	// (its Close stops following).
@@ -112,6 +115,7 @@ func buildDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, 
 		dw.SetConnection(ConnectionFromProfile(desk.ActiveProfile()))
 		dw.Applications.ConnectionChanged()
 		dw.SignIn.ConnectionChanged()
+		dw.Lab.ConnectionChanged()
 		// The session and transcript belong to the previous connection (app.Desk.SetActive).
 		dw.Tokens.Show(TokenSetFromSession(desk.CurrentSession()))
 		dw.Timeline.Clear()
@@ -146,6 +150,7 @@ func buildDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, 
 	w.SetOnClosed(func() {
 		dw.SignIn.Close()
 		dw.Flow.Close()
+		dw.Lab.Close()
 		closeWindow()
 	})
 	return dw

@@ -55,15 +55,18 @@ type Options struct {
 	Connections, Applications, SignIn *Screen
 	// Flow, when set, is the fifth screen (the live flow diagram and the stage demo).
 	Flow *Screen
+	// Lab, when set after Flow, is the sixth screen (the break-it lab, Ctrl+6).
+	Lab *Screen
 }
 
-// Screen indexes, in navigation order; shortcuts Ctrl+1..5 follow the same order.
+// Screen indexes, in navigation order; shortcuts Ctrl+1..6 follow the same order.
 const (
 	ScreenConnections = iota
 	ScreenApplications
 	ScreenSignIn
 	ScreenTokens
 	ScreenFlow
+	ScreenLab
 )
 
 // Window is the assembled main window: header, navigation, screens and the HTTP timeline.
@@ -128,6 +131,9 @@ func newWindow(a fyne.App, w fyne.Window, fit bool, opts Options) *Window {
 	}
 	if opts.Flow != nil {
 		win.Screens = append(win.Screens, *opts.Flow)
+		if opts.Lab != nil {
+			win.Screens = append(win.Screens, *opts.Lab)
+		}
 	}
 
 	win.about = widget.NewButtonWithIcon("", theme.InfoIcon(), win.ShowAbout)
@@ -376,7 +382,7 @@ func (win *Window) ShowAbout() {
 	blurb := widget.NewLabelWithStyle(
 		"Create a PingOne native app, sign in with authorization code + PKCE (S256)\nand inspect the tokens. Secrets are never logged.",
 		fyne.TextAlignCenter, fyne.TextStyle{})
-	keys := widget.NewLabelWithStyle("Ctrl+1…5 switch screens · F1 shows the keyboard and a how-to", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	keys := widget.NewLabelWithStyle("Ctrl+1…6 switch screens · F1 shows the keyboard and a how-to", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	keys.Importance = widget.LowImportance
 
 	content := container.NewVBox(container.NewCenter(icon), name, version, blurb, keys)

@@ -19,6 +19,7 @@ var helpSteps = []string{
 	"3. Sign in (Ctrl+3): the created app is picked and its granted scopes are ticked. Sign in with the browser (Ctrl+B) or in-app (Ctrl+I).",
 	"4. Tokens (Ctrl+4): read the ID, access and refresh tokens, their claims and checks, or paste any JWT. Refresh tokens (Ctrl+R) on this screen swaps them for new ones.",
 	"5. Flow (Ctrl+5): watch the sign-in as a diagram. Run the demo (Ctrl+D) signs the sandbox's demo user in with one click; Pause before each request (Ctrl+Shift+S) waits for Next, Space or →.",
+	"6. Lab (Ctrl+6): Run all (Ctrl+Shift+L) tries 14 attacks on the sign-in for real and shows, for each, what was expected, what came back and whether the defence holds.",
 	"Every HTTP call appears in the HTTP timeline at the bottom (Ctrl+J), with secrets redacted. On a projector, Presenter view (Ctrl+Shift+P) hides secrets and personal data and enlarges the type.",
 }
 
@@ -26,7 +27,7 @@ var helpSteps = []string{
 // Cmd on macOS.
 func (win *Window) helpKeys() [][2]string {
 	keys := [][2]string{
-		{"Ctrl+1 … Ctrl+5", "Switch screens (Alt+1 … Alt+5 too)"},
+		{"Ctrl+1 … Ctrl+6", "Switch screens (Alt+1 … Alt+6 too)"},
 		{"Ctrl+J", "Show or hide the HTTP timeline"},
 		{"Ctrl+Shift+P", "Presenter view: large type, secrets and personal data masked, no HTTP timeline"},
 		{"F1", "This help (when no field has the keyboard focus; the Help menu always works)"},

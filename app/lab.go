@@ -1,0 +1,154 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/pkcedesk/pkcedesk/pingone/lab"
+)
+
+// LabRequest is what the Lab screen asks for: which cases (all when empty) and,
+// optionally, the tester's own public app to run the cases it fits on.
+type LabRequest struct {
+	ClientID string
+	Cases    []int
+}
+
+// LabRefusedError refuses the break-it lab on a production-tagged connection: the lab
+// creates and deletes applications and signs in with a test user, which has no place in
+// production.
+type LabRefusedError struct{ Connection string }
+
+func (e *LabRefusedError) Error() string {
+	return "app: the lab does not run on the production connection " + e.Connection
+}
+
+// labState remembers the demo users created per connection (the lab signs in as one on a
+// tenant) and lets only one lab run at a time, since a run moves the sandbox's clock.
+type labState struct {
+	run sync.Mutex
+
+	mu    sync.Mutex
+	users map[string]DemoCredentials // by profile ID
+}
+
+func (d *Desk) rememberDemoUser(profileID string, u *DemoUser) {
+	d.lab.mu.Lock()
+	defer d.lab.mu.Unlock()
+	if d.lab.users == nil {
+		d.lab.users = map[string]DemoCredentials{}
+	}
+	d.lab.users[profileID] = DemoCredentials{Username: u.Username, Password: u.Password}
+}
+
+func (d *Desk) labDemoUser(profileID string) (DemoCredentials, bool) {
+	d.lab.mu.Lock()
+	defer d.lab.mu.Unlock()
+	u, ok := d.lab.users[profileID]
+	return u, ok
+}
+
+// LabPlan says in one plain sentence what a run will create and delete on the active
+// connection, for the confirmation a test connection asks for before each run.
+func (d *Desk) LabPlan(req LabRequest) string {
+	p := d.ActiveProfile()
+	where := "the offline sandbox"
+	if !p.IsSandbox() {
+		where = "the environment of “" + p.Name + "”"
+	}
+	app := "up to two throw-away applications named pkcedesk-lab-…"
+	if req.ClientID != "" {
+		app = "up to two throw-away applications named pkcedesk-lab-… (for the cases the app " + req.ClientID + " does not fit)"
+	}
+	n := len(req.Cases)
+	if n == 0 {
+		n = len(lab.Cases())
+	}
+	return fmt.Sprintf("The lab will run %d %s as real requests in %s: it creates %s, signs in with the demo user, and deletes every application it created when the run ends, also when it is cancelled or fails.",
+		n, plural(n, "case", "cases"), where, app)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// RunLab runs the break-it lab's cases against the active connection and returns the
+// report; progress (may be nil) gets each step as it happens, on the calling goroutine.
+// A production-tagged connection is refused before any request (*LabRefusedError). On
+// the sandbox the lab uses its worker, its demo user and its clock (moved forward for the
+// expired-code case and put back afterwards); on a tenant the connection's worker with the
+// secret from the keyring, and the demo user created on this desk, if any. Without a
+// demo user every case is reported as could not run, with the reason.
+func (d *Desk) RunLab(ctx context.Context, req LabRequest, progress func(lab.Event)) (lab.Report, error) {
+	if p := d.ActiveProfile(); p.Tag == TagProduction {
+		return lab.Report{}, &LabRefusedError{Connection: p.Name}
+	}
+	d.lab.run.Lock()
+	defer d.lab.run.Unlock()
+	c, err := d.connect(ctx)
+	if err != nil {
+		return lab.Report{}, err
+	}
+	if c.profile.Tag == TagProduction { // re-tagged meanwhile
+		return lab.Report{}, &LabRefusedError{Connection: c.profile.Name}
+	}
+	t := lab.Target{
+		Management:    c.mgmt,
+		EnvironmentID: c.profile.TargetEnvironmentID,
+		Issuer:        c.issuer(),
+		ClientID:      strings.TrimSpace(req.ClientID),
+		RedirectURI:   d.redirectURI,
+		Transport:     d.opts.Transport,
+		Now:           d.now,
+	}
+	if c.profile.IsSandbox() {
+		srv, err := d.ensureSandbox()
+		if err != nil {
+			return lab.Report{}, err
+		}
+		d.mu.Lock()
+		clock := d.sandboxClock
+		d.mu.Unlock()
+		u := srv.Info().User
+		t.Username, t.Password = u.Username, u.Password
+		if clock != nil {
+			t.Now, t.AdvanceClock = clock.Now, clock.Advance
+			defer clock.reset()
+		}
+	} else {
+		u, ok := d.labDemoUser(c.profile.ID)
+		if !ok {
+			return noDemoUserReport(t.Issuer, req.Cases, d)
+		}
+		t.Username, t.Password = u.Username, u.Password
+		t.WaitForExpiry = true // case 10 counts the code's lifetime down
+	}
+	return lab.Run(ctx, t, req.Cases, progress)
+}
+
+// noDemoUserReport reports every asked case as could not run: each one signs in for a
+// real code or token, and this desk created no demo user on the connection.
+func noDemoUserReport(issuer string, cases []int, d *Desk) (lab.Report, error) {
+	all := lab.Cases()
+	pick := map[int]bool{}
+	for _, n := range cases {
+		if _, ok := lab.CaseByNumber(n); !ok {
+			return lab.Report{}, fmt.Errorf("app: there is no lab case %d (cases are 1 to %d)", n, len(all))
+		}
+		pick[n] = true
+	}
+	rep := lab.Report{Issuer: issuer, Started: d.now(), CleanedUp: []string{}}
+	for _, c := range all {
+		if len(pick) > 0 && !pick[c.Number] {
+			continue
+		}
+		rep.Results = append(rep.Results, lab.Result{Case: c, Verdict: lab.CouldNotRun,
+			Why: "the lab signs in as a demo user and none was created on this connection: create one on the Applications screen first"})
+	}
+	return rep, nil
+}

@@ -1,0 +1,138 @@
+package app
+
+import (
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pkcedesk/pkcedesk/pingone/lab"
+)
+
+func TestRunLab_SandboxAllHold(t *testing.T) {
+	d, _ := newDesk(t)
+	var mu sync.Mutex
+	var events []lab.Event
+	rep, err := d.RunLab(testCtx(t), LabRequest{}, func(e lab.Event) {
+		mu.Lock()
+		events = append(events, e)
+		mu.Unlock()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Results) != 14 {
+		t.Fatalf("got %d results, want 14", len(rep.Results))
+	}
+	for _, r := range rep.Results {
+		if r.Verdict != lab.Holds {
+			t.Errorf("case %d %q: %s (%s; %s)", r.Case.Number, r.Case.Name, r.Verdict, r.Why, r.Actual.Summary)
+		}
+	}
+	if rep.ExitCode() != lab.ExitAllHold || len(rep.CleanupFailed) != 0 {
+		t.Errorf("exit code %d, clean-up failed %v", rep.ExitCode(), rep.CleanupFailed)
+	}
+	finished := 0
+	for _, e := range events {
+		if e.Kind == lab.EventCaseFinished {
+			finished++
+		}
+	}
+	if finished != 14 {
+		t.Errorf("%d case-finished events, want 14", finished)
+	}
+	// The clock moved for case 10 is put back, and no lab app is left behind.
+	if off := d.sandboxClock.Now().Sub(d.sandboxClock.base()); off > time.Minute {
+		t.Errorf("the sandbox clock is still %v ahead", off)
+	}
+	apps, err := d.ListApplications(testCtx(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range apps {
+		if strings.HasPrefix(a.Name, "pkcedesk-lab-") {
+			t.Errorf("lab app %q left behind", a.Name)
+		}
+	}
+	var b strings.Builder
+	for _, r := range rep.Results {
+		for _, e := range r.Exchanges {
+			b.WriteString(e.Curl() + e.RequestBody + e.ResponseBody + e.URL)
+		}
+	}
+	assertNoCanary(t, "the lab's exchanges", b.String())
+}
+
+func TestRunLab_SomeCases(t *testing.T) {
+	d, _ := newDesk(t)
+	rep, err := d.RunLab(testCtx(t), LabRequest{Cases: []int{5, 1}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Results) != 2 || rep.Results[0].Case.Number != 1 || rep.Results[1].Case.Number != 5 {
+		t.Fatalf("results %+v", rep.Results)
+	}
+	if _, err := d.RunLab(testCtx(t), LabRequest{Cases: []int{15}}, nil); err == nil {
+		t.Error("case 15 was accepted")
+	}
+}
+
+func TestRunLab_ProductionRefused(t *testing.T) {
+	d, _ := newDesk(t)
+	p := sandboxAsCustomProfile(t, d, func(p *Profile) { p.Tag = TagProduction; p.Name = "Prod" })
+	if err := d.SetActive(p.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err := d.RunLab(testCtx(t), LabRequest{}, nil)
+	var re *LabRefusedError
+	if !errors.As(err, &re) {
+		t.Fatalf("err = %v, want *LabRefusedError", err)
+	}
+	pr := Explain(err)
+	if !strings.Contains(pr.Title, "production") || pr.Remedy == "" {
+		t.Errorf("explained as %q / %q", pr.Title, pr.Remedy)
+	}
+	if !strings.Contains(d.LabPlan(LabRequest{Cases: []int{1}}), "1 case ") {
+		t.Errorf("plan %q", d.LabPlan(LabRequest{Cases: []int{1}}))
+	}
+}
+
+func TestRunLab_TenantNeedsDemoUser(t *testing.T) {
+	d, _ := newDesk(t)
+	p := sandboxAsCustomProfile(t, d, func(p *Profile) { p.Name = "Test tenant" })
+	if err := d.SetWorkerSecret(testCtx(t), p.ID, canaryWorkerSecret); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetActive(p.ID); err != nil {
+		t.Fatal(err)
+	}
+	plan := d.LabPlan(LabRequest{ClientID: "abc"})
+	if !strings.Contains(plan, "“Test tenant”") || !strings.Contains(plan, "14 cases") || !strings.Contains(plan, "deletes") {
+		t.Errorf("plan %q", plan)
+	}
+	rep, err := d.RunLab(testCtx(t), LabRequest{Cases: []int{1, 5}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Results) != 2 {
+		t.Fatalf("got %d results", len(rep.Results))
+	}
+	for _, r := range rep.Results {
+		if r.Verdict != lab.CouldNotRun || !strings.Contains(r.Why, "demo user") {
+			t.Errorf("case %d: %s (%s)", r.Case.Number, r.Verdict, r.Why)
+		}
+	}
+	if _, err := d.CreateDemoUser(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = d.RunLab(testCtx(t), LabRequest{Cases: []int{1, 5}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep.Results {
+		if r.Verdict != lab.Holds {
+			t.Errorf("case %d with the demo user: %s (%s)", r.Case.Number, r.Verdict, r.Why)
+		}
+	}
+}

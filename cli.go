@@ -10,6 +10,8 @@ import (
 const usage = `usage:
   pkcedesk                        open the app (on first run it uses the offline sandbox)
   pkcedesk sandbox [--addr ADDR]  serve the offline PingOne sandbox; needs no display
+  pkcedesk lab --sandbox [--cases 1,2,...] [--junit FILE] [--json FILE]
+                                  run the break-it lab headless; exit 0 all hold, 1 one does not, 2 could not run
   pkcedesk --version              print the version
   pkcedesk --help                 print this help
 `
@@ -28,6 +30,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string, gu
 	switch args[0] {
 	case "sandbox":
 		return runSandbox(args[1:], stdout, stderr)
+	case "lab":
+		return runLab(args[1:], stdout, stderr, getenv)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -14,10 +14,10 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdo
 	return code, out.String(), errOut.String(), guiStarted
 }
 
-// Unknown subcommands and flags, the lab that does not exist yet among them, get the usage
+// Unknown subcommands and flags get the usage
 // and exit 2 instead of opening the window.
 func TestCLI_UnknownArgumentsGetUsageAndExit2(t *testing.T) {
-	for _, args := range [][]string{{"lab"}, {"--verbose"}, {"-x"}, {"open", "now"}} {
+	for _, args := range [][]string{{"labs"}, {"--verbose"}, {"-x"}, {"open", "now"}} {
 		code, out, errOut, gui := runCLI(t, map[string]string{"DISPLAY": ":0"}, args...)
 		if code != 2 || gui || out != "" {
 			t.Errorf("%v: exit %d, gui started %v, stdout %q; want 2, no window, nothing on stdout", args, code, gui, out)

@@ -65,9 +65,37 @@ func TestCLI_NoDisplay_PlainSentence(t *testing.T) {
 
 // Unknown arguments exit 2 with the usage, also on a machine with a display.
 func TestCLI_UnknownArgument_Exit2(t *testing.T) {
-	out, err := exec.Command(builtBinary(t), "lab").CombinedOutput()
+	out, err := exec.Command(builtBinary(t), "labs").CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "usage:") {
+		t.Fatalf("pkcedesk labs: %v\n%s", err, out)
+	}
+}
+
+// The built binary's headless lab: with nowhere to run it says so and exits 2; on its own
+// sandbox every case holds (exit 0, a JUnit file of 14 testcases); with the sandbox's PKCE
+// enforcement off it exits 1.
+func TestCLI_LabCommand(t *testing.T) {
+	bin := builtBinary(t)
+	out, err := exec.Command(bin, "lab").CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "--sandbox") {
 		t.Fatalf("pkcedesk lab: %v\n%s", err, out)
+	}
+	junit := filepath.Join(t.TempDir(), "lab.xml")
+	if out, err := exec.Command(bin, "lab", "--sandbox", "--junit", junit).CombinedOutput(); err != nil {
+		t.Fatalf("pkcedesk lab --sandbox: %v\n%s", err, out)
+	}
+	xml, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(xml), "<testcase "); n != 14 || strings.Contains(string(xml), "<failure") {
+		t.Fatalf("JUnit: %d testcases, failures %v", n, strings.Contains(string(xml), "<failure"))
+	}
+	lax := exec.Command(bin, "lab", "--sandbox", "--cases", "1,2,3,4")
+	lax.Env = append(os.Environ(), "PKCEDESK_LAB_LAX=pkce")
+	out, err = lax.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("lab without PKCE enforcement: %v\n%s", err, out)
 	}
 }
 

@@ -10,9 +10,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
-	"time"
 
 	"github.com/pkcedesk/pkcedesk/pingone"
 	"github.com/pkcedesk/pkcedesk/pingone/lab"
@@ -83,7 +81,7 @@ func labCommand(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		return 2
 	}
 
-	clock := &labClock{}
+	clock := lab.NewClock(nil)
 	opts.Now = clock.Now
 	srv, err := sandbox.Start("127.0.0.1:0", opts)
 	if err != nil {
@@ -167,23 +165,4 @@ func writeReport(path string, write func(io.Writer) error) error {
 		return err
 	}
 	return f.Close()
-}
-
-// labClock is the sandbox's time control: real time plus an offset the lab moves
-// forward (case 10 lets a code expire without waiting).
-type labClock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func (c *labClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-func (c *labClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.offset += d
-	c.mu.Unlock()
 }

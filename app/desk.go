@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pkcedesk/pkcedesk/pingone"
+	"github.com/pkcedesk/pkcedesk/pingone/lab"
 	"github.com/pkcedesk/pkcedesk/pingone/sandbox"
 )
 
@@ -69,7 +70,7 @@ type Desk struct {
 	active   string
 	sandbox  *sandbox.Server
 	// sandboxClock is the running sandbox's clock, movable by the lab (lab_clock.go).
-	sandboxClock *sandboxClock
+	sandboxClock *lab.Clock
 	conn         *connection // cached Management client of the active profile
 	closed       bool
 

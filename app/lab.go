@@ -118,7 +118,7 @@ func (d *Desk) RunLab(ctx context.Context, req LabRequest, progress func(lab.Eve
 		t.Username, t.Password = u.Username, u.Password
 		if clock != nil {
 			t.Now, t.AdvanceClock = clock.Now, clock.Advance
-			defer clock.reset()
+			defer clock.Reset()
 		}
 	} else {
 		u, ok := d.labDemoUser(c.profile.ID)

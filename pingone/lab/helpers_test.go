@@ -22,24 +22,6 @@ const (
 	canaryWorker   = "CANARY-lab-worker-secret-5f2a8b3c"
 )
 
-// fakeClock is the sandbox's time control: real time plus an offset the lab moves.
-type fakeClock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.offset += d
-	c.mu.Unlock()
-}
-
 // secretCatcher sits under every lab request and collects the secret values that went
 // over the wire (codes, verifiers, tokens), so the outputs can be searched for them.
 type secretCatcher struct {
@@ -131,7 +113,7 @@ type labEnv struct {
 
 func newLabEnv(t *testing.T, lax sandbox.Lax) *labEnv {
 	t.Helper()
-	clock := &fakeClock{}
+	clock := NewClock(nil)
 	srv, err := sandbox.Start("127.0.0.1:0", sandbox.Options{
 		SigningKey: sandboxtest.SigningKey(), Password: canaryPassword, WorkerSecret: canaryWorker,
 		Now: clock.Now, Lax: lax,

@@ -10,7 +10,7 @@ import (
 const usage = `usage:
   pkcedesk                        open the app (on first run it uses the offline sandbox)
   pkcedesk sandbox [--addr ADDR]  serve the offline PingOne sandbox; needs no display
-  pkcedesk lab --sandbox [--cases 1,2,...] [--junit FILE] [--json FILE]
+  pkcedesk lab --sandbox | --connection NAME [--secret-env VAR] [--app CLIENT_ID] [--cases 1,2,...] [--junit FILE] [--json FILE]
                                   run the break-it lab headless; exit 0 all hold, 1 one does not, 2 could not run
   pkcedesk --version              print the version
   pkcedesk --help                 print this help

@@ -115,9 +115,16 @@ func TestLabCommand_LaxPKCEFailsCases1to4(t *testing.T) {
 
 func TestLabCommand_MisuseExits2(t *testing.T) {
 	for _, args := range [][]string{{"--bogus"}, {}, {"--sandbox", "--cases", "0"}, {"--sandbox", "--cases", "15"},
-		{"--sandbox", "--cases", "x"}, {"--connection", "prod"}, {"--sandbox", "extra"}} {
+		{"--sandbox", "--cases", "x"}, {"--connection", "prod"}, {"--sandbox", "extra"},
+		{"--sandbox", "--connection", "x"}, {"--sandbox", "--secret-env", "X"}} {
 		var e bytes.Buffer
-		code := labCommand(context.Background(), args, &bytes.Buffer{}, &e, func(string) string { return "" }, sandbox.Options{})
+		noConfig := t.TempDir() // no connection saved there
+		code := labCommand(context.Background(), args, &bytes.Buffer{}, &e, func(k string) string {
+			if k == "XDG_CONFIG_HOME" {
+				return noConfig
+			}
+			return ""
+		}, sandbox.Options{})
 		if code != 2 || strings.Count(strings.TrimSpace(e.String()), "\n") != 0 || e.Len() == 0 {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and a one-line message", args, code, e.String())
 		}

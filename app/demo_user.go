@@ -41,25 +41,34 @@ func (d *Desk) CreateDemoUser(ctx context.Context) (*DemoUser, error) {
 	if c.profile.Tag == TagProduction { // the profile may have been re-tagged meanwhile
 		return nil, ErrProductionProfile
 	}
+	demo, err := d.createUser(ctx, c, "pkcedesk.demo.", "User")
+	if err != nil {
+		return nil, err
+	}
+	d.rememberDemoUser(c.profile.ID, demo) // the lab signs in as it (lab.go)
+	return demo, nil
+}
+
+// createUser creates a user named prefix + a random suffix with a random password in the
+// connection's target environment.
+func (d *Desk) createUser(ctx context.Context, c *connection, prefix, family string) (*DemoUser, error) {
 	suffix := newProfileID()[:8]
 	password, err := demoPassword()
 	if err != nil {
 		return nil, err
 	}
-	username := "pkcedesk.demo." + suffix
+	username := prefix + suffix
 	u, err := c.mgmt.CreateUser(ctx, c.profile.TargetEnvironmentID, pingone.UserRequest{
 		Username:   username,
 		Email:      username + "@example.com",
 		GivenName:  "Demo",
-		FamilyName: "User " + suffix,
+		FamilyName: family + " " + suffix,
 		Password:   password,
 	})
 	if err != nil {
 		return nil, err
 	}
-	demo := &DemoUser{ID: u.ID, Username: u.Username, Email: u.Email, Password: password}
-	d.rememberDemoUser(c.profile.ID, demo) // the lab signs in as it (lab.go)
-	return demo, nil
+	return &DemoUser{ID: u.ID, Username: u.Username, Email: u.Email, Password: password}, nil
 }
 
 // demoPassword draws a password that satisfies PingOne's "Standard" policy (length ≥ 8,

@@ -49,6 +49,9 @@ type Options struct {
 	Transport http.RoundTripper
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// After is the timer of the waits the desk makes (the lab's countdown to a code's
+	// expiry on a tenant); default time.After.
+	After func(time.Duration) <-chan time.Time
 }
 
 // Desk is the state of a running PKCE Desk: profiles, the active connection, the

@@ -2,10 +2,14 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/pkcedesk/pkcedesk/pingone"
 	"github.com/pkcedesk/pkcedesk/pingone/lab"
 )
 
@@ -66,8 +70,16 @@ func (d *Desk) LabPlan(req LabRequest) string {
 	if n == 0 {
 		n = len(lab.Cases())
 	}
-	return fmt.Sprintf("The lab will run %d %s as real requests in %s: it creates %s, signs in with the demo user, and deletes every application it created when the run ends, also when it is cancelled or fails.",
-		n, plural(n, "case", "cases"), where, app)
+	user := "signs in with the sandbox's demo user"
+	if !p.IsSandbox() {
+		if _, ok := d.labDemoUser(p.ID); ok {
+			user = "signs in with the demo user created on the Applications screen"
+		} else {
+			user = "creates a throw-away user pkcedesk.lab.… to sign in with"
+		}
+	}
+	return fmt.Sprintf("The lab will run %d %s as real requests in %s: it creates %s, %s, and deletes everything it created when the run ends, also when it is cancelled or fails.",
+		n, plural(n, "case", "cases"), where, app, user)
 }
 
 func plural(n int, one, many string) string {
@@ -82,8 +94,8 @@ func plural(n int, one, many string) string {
 // A production-tagged connection is refused before any request (*LabRefusedError). On
 // the sandbox the lab uses its worker, its demo user and its clock (moved forward for the
 // expired-code case and put back afterwards); on a tenant the connection's worker with the
-// secret from the keyring, and the demo user created on this desk, if any. Without a
-// demo user every case is reported as could not run, with the reason.
+// secret from the keyring, and the demo user created on this desk, or else a throw-away
+// user the run creates and deletes.
 func (d *Desk) RunLab(ctx context.Context, req LabRequest, progress func(lab.Event)) (lab.Report, error) {
 	if p := d.ActiveProfile(); p.Tag == TagProduction {
 		return lab.Report{}, &LabRefusedError{Connection: p.Name}
@@ -121,34 +133,51 @@ func (d *Desk) RunLab(ctx context.Context, req LabRequest, progress func(lab.Eve
 			defer clock.Reset()
 		}
 	} else {
-		u, ok := d.labDemoUser(c.profile.ID)
-		if !ok {
-			return noDemoUserReport(t.Issuer, req.Cases, d)
-		}
-		t.Username, t.Password = u.Username, u.Password
 		t.WaitForExpiry = true // case 10 counts the code's lifetime down
+		t.After = d.opts.After
+		if u, ok := d.labDemoUser(c.profile.ID); ok {
+			t.Username, t.Password = u.Username, u.Password
+		} else {
+			return d.runLabWithThrowAwayUser(ctx, c, t, req.Cases, progress)
+		}
 	}
 	return lab.Run(ctx, t, req.Cases, progress)
 }
 
-// noDemoUserReport reports every asked case as could not run: each one signs in for a
-// real code or token, and this desk created no demo user on the connection.
-func noDemoUserReport(issuer string, cases []int, d *Desk) (lab.Report, error) {
-	all := lab.Cases()
-	pick := map[int]bool{}
+// runLabWithThrowAwayUser runs the lab on a tenant where this desk made no demo user: it
+// creates one for the run and deletes it afterwards, also when the run is cancelled or
+// fails, and reports the deletion with the applications'.
+func (d *Desk) runLabWithThrowAwayUser(ctx context.Context, c *connection, t lab.Target, cases []int, progress func(lab.Event)) (lab.Report, error) {
 	for _, n := range cases {
 		if _, ok := lab.CaseByNumber(n); !ok {
-			return lab.Report{}, fmt.Errorf("app: there is no lab case %d (cases are 1 to %d)", n, len(all))
+			return lab.Report{}, fmt.Errorf("app: there is no lab case %d (cases are 1 to %d)", n, len(lab.Cases()))
 		}
-		pick[n] = true
 	}
-	rep := lab.Report{Issuer: issuer, Started: d.now(), CleanedUp: []string{}}
-	for _, c := range all {
-		if len(pick) > 0 && !pick[c.Number] {
-			continue
+	env := c.profile.TargetEnvironmentID
+	u, err := d.createUser(ctx, c, "pkcedesk.lab.", "Lab")
+	if err != nil {
+		return lab.Report{}, fmt.Errorf("app: the lab could not create its throw-away user: %w", err)
+	}
+	t.Username, t.Password = u.Username, u.Password
+	rep, runErr := lab.Run(ctx, t, cases, progress)
+	what := "the throw-away user " + u.Username
+	// The run's context may be cancelled by now; the clean-up still has to happen.
+	cleanCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), labCleanupTimeout)
+	defer cancel()
+	var pe *pingone.Error
+	if err := c.mgmt.DeleteUser(cleanCtx, env, u.ID); err != nil && !(errors.As(err, &pe) && pe.Status == http.StatusNotFound) {
+		rep.CleanupFailed = append(rep.CleanupFailed, what+" (delete it in the PingOne console: "+Explain(err).Title+")")
+		if progress != nil {
+			progress(lab.Event{Kind: lab.EventCleanup, Message: "could not delete " + what})
 		}
-		rep.Results = append(rep.Results, lab.Result{Case: c, Verdict: lab.CouldNotRun,
-			Why: "the lab signs in as a demo user and none was created on this connection: create one on the Applications screen first"})
+	} else {
+		rep.CleanedUp = append(rep.CleanedUp, what)
+		if progress != nil {
+			progress(lab.Event{Kind: lab.EventCleanup, Message: "deleted " + what})
+		}
 	}
-	return rep, nil
+	return rep, runErr
 }
+
+// labCleanupTimeout bounds the deletion of what a lab run created.
+const labCleanupTimeout = 30 * time.Second

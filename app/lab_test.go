@@ -1,7 +1,10 @@
 package app
 
 import (
+	"context"
 	"errors"
+	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -97,7 +100,7 @@ func TestRunLab_ProductionRefused(t *testing.T) {
 	}
 }
 
-func TestRunLab_TenantNeedsDemoUser(t *testing.T) {
+func TestRunLab_TenantThrowAwayUser(t *testing.T) {
 	d, _ := newDesk(t)
 	p := sandboxAsCustomProfile(t, d, func(p *Profile) { p.Name = "Test tenant" })
 	if err := d.SetWorkerSecret(testCtx(t), p.ID, canaryWorkerSecret); err != nil {
@@ -107,10 +110,17 @@ func TestRunLab_TenantNeedsDemoUser(t *testing.T) {
 		t.Fatal(err)
 	}
 	plan := d.LabPlan(LabRequest{ClientID: "abc"})
-	if !strings.Contains(plan, "“Test tenant”") || !strings.Contains(plan, "14 cases") || !strings.Contains(plan, "deletes") {
-		t.Errorf("plan %q", plan)
+	for _, want := range []string{"“Test tenant”", "14 cases", "throw-away user", "deletes everything"} {
+		if !strings.Contains(plan, want) {
+			t.Errorf("plan %q lacks %q", plan, want)
+		}
 	}
-	rep, err := d.RunLab(testCtx(t), LabRequest{Cases: []int{1, 5}}, nil)
+	var cleanups []string
+	rep, err := d.RunLab(testCtx(t), LabRequest{Cases: []int{1, 5}}, func(e lab.Event) {
+		if e.Kind == lab.EventCleanup {
+			cleanups = append(cleanups, e.Message)
+		}
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,20 +128,76 @@ func TestRunLab_TenantNeedsDemoUser(t *testing.T) {
 		t.Fatalf("got %d results", len(rep.Results))
 	}
 	for _, r := range rep.Results {
-		if r.Verdict != lab.CouldNotRun || !strings.Contains(r.Why, "demo user") {
-			t.Errorf("case %d: %s (%s)", r.Case.Number, r.Verdict, r.Why)
+		if r.Verdict != lab.Holds {
+			t.Errorf("case %d with the throw-away user: %s (%s)", r.Case.Number, r.Verdict, r.Why)
 		}
 	}
-	if _, err := d.CreateDemoUser(testCtx(t)); err != nil {
-		t.Fatal(err)
+	var user string
+	for _, c := range rep.CleanedUp {
+		if rest, ok := strings.CutPrefix(c, "the throw-away user "); ok {
+			user = rest
+		}
 	}
-	rep, err = d.RunLab(testCtx(t), LabRequest{Cases: []int{1, 5}}, nil)
+	if !strings.HasPrefix(user, "pkcedesk.lab.") || len(rep.CleanupFailed) != 0 {
+		t.Fatalf("cleaned up %q, failed %q: no throw-away user reported deleted", rep.CleanedUp, rep.CleanupFailed)
+	}
+	srv, _ := d.ensureSandbox()
+	if id := srv.UserID(user); id != "" {
+		t.Errorf("the throw-away user %s is still there (%s)", user, id)
+	}
+	if !slices.Contains(cleanups, "deleted the throw-away user "+user) {
+		t.Errorf("progress did not report the user's deletion: %q", cleanups)
+	}
+
+	// With a demo user made on this desk the lab signs in as it and creates no user.
+	demo, err := d.CreateDemoUser(testCtx(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range rep.Results {
-		if r.Verdict != lab.Holds {
-			t.Errorf("case %d with the demo user: %s (%s)", r.Case.Number, r.Verdict, r.Why)
+	if plan := d.LabPlan(LabRequest{}); !strings.Contains(plan, "demo user created on the Applications screen") {
+		t.Errorf("plan %q", plan)
+	}
+	before := srv.Requests(http.MethodPost, "/users")
+	rep, err = d.RunLab(testCtx(t), LabRequest{Cases: []int{1}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Results[0].Verdict != lab.Holds || srv.Requests(http.MethodPost, "/users") != before {
+		t.Errorf("with the demo user: %s (%s), user creations %d → %d", rep.Results[0].Verdict, rep.Results[0].Why,
+			before, srv.Requests(http.MethodPost, "/users"))
+	}
+	if srv.UserID(demo.Username) == "" {
+		t.Error("the lab deleted the desk's own demo user")
+	}
+}
+
+func TestRunLab_ThrowAwayUserDeletedWhenCancelled(t *testing.T) {
+	d, _ := newDesk(t)
+	p := sandboxAsCustomProfile(t, d, nil)
+	if err := d.SetWorkerSecret(testCtx(t), p.ID, canaryWorkerSecret); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetActive(p.ID); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(testCtx(t))
+	defer cancel()
+	rep, _ := d.RunLab(ctx, LabRequest{Cases: []int{1, 2, 3}}, func(e lab.Event) {
+		if e.Kind == lab.EventCaseFinished {
+			cancel() // stop after the first case
 		}
+	})
+	srv, _ := d.ensureSandbox()
+	var deleted bool
+	for _, c := range rep.CleanedUp {
+		if user, ok := strings.CutPrefix(c, "the throw-away user "); ok {
+			deleted = true
+			if srv.UserID(user) != "" {
+				t.Errorf("%s survived the cancelled run", user)
+			}
+		}
+	}
+	if !deleted {
+		t.Errorf("cancelled run cleaned up %q, failed %q", rep.CleanedUp, rep.CleanupFailed)
 	}
 }

@@ -510,6 +510,16 @@ func TestSandboxCreateUser(t *testing.T) {
 	if strings.Contains(pingone.UserRequest{Password: pw}.String(), pw) {
 		t.Error("UserRequest.String leaks the password")
 	}
+	if err := f.mgmt.DeleteUser(ctx, f.env, u2.ID); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	var pe *pingone.Error
+	if err := f.mgmt.DeleteUser(ctx, f.env, u2.ID); !errors.As(err, &pe) || pe.Status != http.StatusNotFound {
+		t.Errorf("deleting a deleted user: %v, want PingOne's 404", err)
+	}
+	if err := f.mgmt.DeleteUser(ctx, f.env, "not-a-uuid"); err == nil {
+		t.Error("DeleteUser took an ID that is not a UUID")
+	}
 }
 
 func TestSandboxConcurrentCallersShareOneToken(t *testing.T) {

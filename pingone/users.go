@@ -125,3 +125,17 @@ func (m *Management) CreateUser(ctx context.Context, envID string, u UserRequest
 	}
 	return &created, nil
 }
+
+// DeleteUser deletes the user. A retried DELETE whose first attempt did succeed answers
+// 404; that is reported as success.
+func (m *Management) DeleteUser(ctx context.Context, envID, userID string) error {
+	if err := ValidateID(userID); err != nil {
+		return fmt.Errorf("pingone: delete user: user ID: %w", err)
+	}
+	path, err := envPath(envID, "users", userID)
+	if err != nil {
+		return fmt.Errorf("pingone: delete user: %w", err)
+	}
+	return m.do(ctx, apiCall{step: "delete-user", op: "delete user", method: http.MethodDelete,
+		path: path, goneIsDone: true}, nil)
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pkcedesk/pkcedesk/app"
 	"github.com/pkcedesk/pkcedesk/pingone"
+	"github.com/pkcedesk/pkcedesk/pingone/lab"
 	"github.com/pkcedesk/pkcedesk/pingone/sandbox"
 	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
 )
@@ -43,9 +44,19 @@ func newDeskEnv(t *testing.T, mods ...deskEnvOpt) *deskEnv {
 	a := test.NewTempApp(t)
 	redirect, _ := freeRedirect(t)
 	e := &deskEnv{Prefs: app.NewMemoryPreferences(), App: a, Redirect: redirect, Opened: make(chan string, 16)}
+	// The sandbox runs on a clock the desk's waits move forward (the lab's countdown to a
+	// code's expiry on a look-alike tenant), so no test waits in real time.
+	clock := lab.NewClock(nil)
 	opts := app.Options{
 		Preferences: e.Prefs,
-		Sandbox:     sandbox.Options{SigningKey: signingKey(t), WorkerSecret: canaryWorkerSecret, Password: canaryPassword},
+		Sandbox: sandbox.Options{SigningKey: signingKey(t), WorkerSecret: canaryWorkerSecret, Password: canaryPassword,
+			Now: clock.Now},
+		After: func(d time.Duration) <-chan time.Time {
+			clock.Advance(d)
+			ch := make(chan time.Time, 1)
+			ch <- time.Now()
+			return ch
+		},
 		Retry:       pingone.RetryPolicy{Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }},
 		HTTPTimeout: 20 * time.Second,
 		RedirectURI: redirect,

@@ -225,3 +225,49 @@ func TestRun_RefusesUnknownCasesAndIncompleteTargets(t *testing.T) {
 		t.Errorf("no password: %v", err)
 	}
 }
+
+// On a tenant there is no clock to move: case 10 waits out the code's lifetime with a
+// countdown. The test's timer moves the sandbox's clock by what was waited, so the wait
+// takes no time, and each tick is seen as a progress event.
+func TestCase10_WaitsOnATenant(t *testing.T) {
+	e := newLabEnv(t, sandbox.Lax{})
+	advance := e.target.AdvanceClock
+	e.target.AdvanceClock = nil
+	e.target.WaitForExpiry = true
+	var waited time.Duration
+	e.target.After = func(d time.Duration) <-chan time.Time {
+		waited += d
+		advance(d)
+		ch := make(chan time.Time, 1)
+		ch <- time.Now()
+		return ch
+	}
+	var countdown []time.Duration
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rep, err := Run(ctx, e.target, []int{10}, func(ev Event) {
+		if ev.Kind == EventWaiting && ev.Case == 10 {
+			countdown = append(countdown, ev.Remaining)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := resultOf(t, rep, 10); r.Verdict != Holds {
+		t.Fatalf("case 10 after the wait: %s (%s)", r.Verdict, r.Why)
+	}
+	want := DefaultCodeLifetime + 5*time.Second
+	if waited != want {
+		t.Errorf("waited %s, want %s", waited, want)
+	}
+	if len(countdown) != int(want/(5*time.Second)) || countdown[0] != want || countdown[len(countdown)-1] != 5*time.Second {
+		t.Errorf("countdown %v", countdown)
+	}
+
+	// Cancelled during the wait: could not run, with why.
+	e.target.After = func(time.Duration) <-chan time.Time { cancel(); return make(chan time.Time) }
+	rep, _ = Run(ctx, e.target, []int{10}, nil)
+	if len(rep.Results) == 1 && rep.Results[0].Verdict == Holds {
+		t.Errorf("a cancelled wait was judged: %+v", rep.Results[0])
+	}
+}

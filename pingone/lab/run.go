@@ -144,23 +144,17 @@ func (r *runner) runCase(ctx context.Context, n int) Result {
 // wait blocks for d, sending a countdown every few seconds, or until ctx ends.
 func (r *runner) wait(ctx context.Context, d time.Duration, why string) error {
 	const tick = 5 * time.Second
-	deadline := time.Now().Add(d)
-	t := time.NewTicker(tick)
-	defer t.Stop()
-	for {
-		left := time.Until(deadline)
-		if left <= 0 {
-			return nil
-		}
+	for left := d; left > 0; {
 		r.progress(Event{Kind: EventWaiting, Case: r.current, Message: why, Remaining: left.Round(time.Second)})
+		step := min(tick, left)
 		select {
 		case <-ctx.Done():
 			return context.Cause(ctx)
-		case <-t.C:
-		case <-time.After(left):
-			return nil
+		case <-r.t.after(step):
+			left -= step
 		}
 	}
+	return nil
 }
 
 var errNoRefreshToken = errors.New("the sign-in returned no refresh token")

@@ -47,6 +47,9 @@ type Target struct {
 	// countdown in the progress events). Without it and without AdvanceClock, case 10
 	// could not run.
 	WaitForExpiry bool
+	// After is the timer of that wait; default time.After. Tests pass one that moves a
+	// clock forward and fires at once.
+	After func(time.Duration) <-chan time.Time
 }
 
 func (t *Target) check() error {
@@ -74,6 +77,13 @@ func (t *Target) now() time.Time {
 		return t.Now()
 	}
 	return time.Now()
+}
+
+func (t *Target) after(d time.Duration) <-chan time.Time {
+	if t.After != nil {
+		return t.After(d)
+	}
+	return time.After(d)
 }
 
 func (t *Target) redirectURI() string {

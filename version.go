@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/pkcedesk/pkcedesk/app/export"
 )
 
 // FyneApp.toml is the one place the version lives: `fyne package` stamps it into the
@@ -27,6 +29,9 @@ type appMetadata struct {
 
 // version is FyneApp.toml's version, e.g. "0.1.0".
 var version, build = readVersion(fyneAppTOML)
+
+// Exports (HAR creator, JSON generator) name the version that wrote them.
+func init() { export.AppVersion = version }
 
 func readVersion(b []byte) (string, int) {
 	var m appMetadata

@@ -216,7 +216,7 @@ func capText(s string) string {
 // key=value pairs whose key is a known secret name.
 var (
 	jsonPairRe = regexp.MustCompile(`(?i)("(?:access_token|id_token|refresh_token|password|currentPassword|newPassword|clientSecret|client_secret|secret|value|code|code_verifier|client_assertion|assertion|device_code)"\s*:\s*)("(?:[^"\\]|\\.)*"?|[^,}\]\s]+)`)
-	formPairRe = regexp.MustCompile(`(?i)((?:^|[?&#;\s"'])(?:code|code_verifier|client_secret|password|access_token|id_token|id_token_hint|refresh_token|token|assertion|client_assertion|subject_token|actor_token|device_code|login_hint_token)=)([^&#\s"'<>]*)`)
+	formPairRe = regexp.MustCompile(`(?i)((?:^|[?&#;\s"'])(?:code|code_verifier|client_secret|password|access_token|id_token|id_token_hint|refresh_token|token|assertion|client_assertion|subject_token|actor_token|device_code|login_hint_token)=)(<redacted>|[^&#\s"'<>]*)`)
 	bearerRe   = regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+`)
 )
 

@@ -21,10 +21,20 @@ func RedactExchange(e Exchange) Exchange {
 	e.URL = RedactText(redactURL(e.URL))
 	e.RequestHeader = redactHeader(e.RequestHeader)
 	e.ResponseHeader = redactHeader(e.ResponseHeader)
-	// Bodies were rendered for display when recorded (and may be cut short), so they are
-	// scrubbed by pattern rather than parsed again.
-	e.RequestBody = RedactText(e.RequestBody)
-	e.ResponseBody = RedactText(e.ResponseBody)
+	e.RequestBody = redactBodyAgain(e.RequestBody)
+	e.ResponseBody = redactBodyAgain(e.ResponseBody)
 	e.Err = RedactText(e.Err)
 	return e
+}
+
+// redactBodyAgain redacts a recorded body: a JSON document member by member, as when it
+// was recorded (so PingOne's error "code" stays readable), anything else (a form, a body
+// cut short) by pattern. Either way JWT-shaped values go.
+func redactBodyAgain(body string) string {
+	if looksLikeJSON([]byte(body)) {
+		if out, err := redactJSON([]byte(body)); err == nil {
+			return jwtRe.ReplaceAllString(out, Redacted)
+		}
+	}
+	return RedactText(body)
 }

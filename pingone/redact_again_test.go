@@ -40,7 +40,24 @@ func TestRedactExchange(t *testing.T) {
 	if e.RequestHeader.Get("Authorization") != "Basic basic-planted" {
 		t.Error("RedactExchange changed its argument's headers")
 	}
-	if !strings.Contains(got.URL, "x=1") || !strings.Contains(got.ResponseBody, `"token_type":"Bearer"`) {
+	if !strings.Contains(got.URL, "x=1") || !strings.Contains(got.ResponseBody, `"Bearer"`) {
 		t.Errorf("RedactExchange lost non-secret values: %s %s", got.URL, got.ResponseBody)
+	}
+}
+
+func TestRedactAgain_Idempotent(t *testing.T) {
+	in := "code=" + Redacted + "&code_verifier=" + Redacted
+	if got := RedactText(in); got != in {
+		t.Errorf("redacting again changed %q to %q", in, got)
+	}
+	e := Exchange{ResponseBody: `{"code":"INVALID_DATA","message":"x","id_token":"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"}`,
+		RequestBody: "code=" + Redacted + "&state=s"}
+	once := RedactExchange(e)
+	if !strings.Contains(once.ResponseBody, "INVALID_DATA") || strings.Contains(once.ResponseBody, "eyJ") {
+		t.Errorf("PingOne's error code lost or the token kept: %s", once.ResponseBody)
+	}
+	twice := RedactExchange(once)
+	if twice.ResponseBody != once.ResponseBody || twice.RequestBody != e.RequestBody {
+		t.Errorf("redacting a redacted exchange again changed it: %q / %q", twice.ResponseBody, twice.RequestBody)
 	}
 }

@@ -12,6 +12,8 @@ const usage = `usage:
   pkcedesk sandbox [--addr ADDR]  serve the offline PingOne sandbox; needs no display
   pkcedesk lab --sandbox | --connection NAME [--secret-env VAR] [--app CLIENT_ID] [--cases 1,2,...] [--junit FILE] [--json FILE]
                                   run the break-it lab headless; exit 0 all hold, 1 one does not, 2 could not run
+  pkcedesk collection --sandbox-config FILE | --connection NAME --app CLIENT_ID [--secret-env VAR] --out DIR
+                                  write the redirectless sign-in as a Postman collection and its environment files
   pkcedesk --version              print the version
   pkcedesk --help                 print this help
 `
@@ -32,6 +34,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string, gu
 		return runSandbox(args[1:], stdout, stderr)
 	case "lab":
 		return runLab(args[1:], stdout, stderr, getenv)
+	case "collection":
+		return runCollection(args[1:], stdout, stderr, getenv)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

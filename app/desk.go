@@ -81,6 +81,8 @@ type Desk struct {
 	flows  flowState
 	wait   browserWaitState
 	lab    labState
+	// history is every run of this session, kept across connection changes.
+	history historyState
 }
 
 // browserWaitState is the time limit of the running browser sign-in (see BrowserWait).

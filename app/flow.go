@@ -4,7 +4,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pkcedesk/pkcedesk/app/export"
 	"github.com/pkcedesk/pkcedesk/pingone"
+	"github.com/pkcedesk/pkcedesk/pingone/token"
 )
 
 // FlowLane is one participant of a flow diagram.
@@ -125,6 +127,11 @@ type flowState struct {
 
 type flowRec struct {
 	f Flow
+	// For the run history: the connection when the flow began, the scopes asked for and
+	// the ID token's checklist, set by the use case that ran the flow.
+	conn   export.Connection
+	scopes []string
+	checks []token.Check
 }
 
 // OnFlowChange calls fn with a copy of the current flow after each change. fn runs on the

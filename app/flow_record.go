@@ -31,7 +31,7 @@ func (d *Desk) beginFlow(ctx context.Context, kind string, mode SignInMode, clie
 		name = "PingOne sandbox " + host
 	}
 	lanes = append(lanes, Lane{LanePingOne, name})
-	r := &flowRec{f: Flow{Kind: kind, Mode: mode, ClientID: clientID, Lanes: lanes, Started: d.now()}}
+	r := &flowRec{f: Flow{Kind: kind, Mode: mode, ClientID: clientID, Lanes: lanes, Started: d.now()}, conn: d.runConnection()}
 	if d.ActiveProfile().IsSandbox() {
 		r.f.CodeLifetime = sandboxCodeLifetime
 	}
@@ -281,6 +281,7 @@ func (d *Desk) endFlow(r *flowRec, err error) {
 		reason := Explain(err).Title
 		d.failRunning(r, reason)
 		d.updateFlow(r, func(f *Flow) { f.Ended, f.Err = true, reason })
+		d.recordFlow(r, err)
 		return
 	}
 	if r.f.Kind == "sign-in" {
@@ -297,6 +298,7 @@ func (d *Desk) endFlow(r *flowRec, err error) {
 	}
 	s.mu.Unlock()
 	d.publishFlow(r)
+	d.recordFlow(r, nil)
 }
 
 // httpStep turns a request about to be sent into a step with its label and note.

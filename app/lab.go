@@ -96,12 +96,14 @@ func plural(n int, one, many string) string {
 // expired-code case and put back afterwards); on a tenant the connection's worker with the
 // secret from the keyring, and the demo user created on this desk, or else a throw-away
 // user the run creates and deletes.
-func (d *Desk) RunLab(ctx context.Context, req LabRequest, progress func(lab.Event)) (lab.Report, error) {
+func (d *Desk) RunLab(ctx context.Context, req LabRequest, progress func(lab.Event)) (rep lab.Report, err error) {
 	if p := d.ActiveProfile(); p.Tag == TagProduction {
 		return lab.Report{}, &LabRefusedError{Connection: p.Name}
 	}
 	d.lab.run.Lock()
 	defer d.lab.run.Unlock()
+	started := d.now()
+	defer func() { d.recordLab(d.runConnection(), strings.TrimSpace(req.ClientID), started, rep, err) }()
 	c, err := d.connect(ctx)
 	if err != nil {
 		return lab.Report{}, err

@@ -189,6 +189,7 @@ func (d *Desk) SignIn(ctx context.Context, req SignInRequest, onEvent func(SignI
 
 	username, password := req.Username, req.Password
 	ctx, rec := d.beginFlow(ctx, "sign-in", req.Mode, req.ClientID, meta.issuer)
+	rec.scopes = meta.scopes
 	events := signInEvents(func(ev SignInEvent) {
 		d.signInFlowEvent(rec, ev)
 		if onEvent != nil {
@@ -221,6 +222,9 @@ func (d *Desk) SignIn(ctx context.Context, req SignInRequest, onEvent func(SignI
 		return nil, err
 	}
 	sess, err := d.keepSession(gen, client, meta, res)
+	if sess != nil && sess.IDToken != nil {
+		rec.checks = sess.IDToken.Checks
+	}
 	d.endFlow(rec, err)
 	return sess, err
 }

@@ -31,7 +31,11 @@ func caseTamperedState(ctx context.Context, r *runner) outcome {
 	}
 	defer s.sc.Close()
 	reasons := make(chan string, 4)
-	rcv, err := listenFree(s.g.Secrets.State, func(_ int, reason string) {
+	expected := s.g.Secrets.State
+	if r.t.brokenClient["state"] { // a receiver that takes whatever state comes
+		expected = flipLast(expected)
+	}
+	rcv, err := listenFree(expected, func(_ int, reason string) {
 		select {
 		case reasons <- reason:
 		default:
@@ -194,9 +198,19 @@ func (r *runner) tokenCase(ctx context.Context, tries func(si *signedIn) []tampe
 		if t.err != nil {
 			return couldNotRunErr(t.what, t.err).on(si.app)
 		}
+		if r.t.brokenClient[t.check] {
+			t = si.withoutCheck(t)
+		}
 		v := si.v
 		if t.now != nil {
 			v = token.NewVerifier(token.VerifierOptions{Keys: si.keys, Now: t.now})
+		}
+		if t.decodeOnly { // a client that reads the token without verifying it
+			if _, err := token.Decode(t.raw); err != nil {
+				return couldNotRunErr(t.what, err).on(si.app)
+			}
+			a := Actual{Error: t.check, Summary: t.what + ": the token was decoded and taken without checking its signature"}
+			return doesNotHold(a, a.Summary).on(si.app)
 		}
 		a, ok := mustFail(ctx, v, t.raw, t.exp, t.check, t.what)
 		if !ok {
@@ -215,6 +229,25 @@ type tamperTry struct {
 	now   func() time.Time // a different clock, or nil
 	check string
 	err   error
+	// decodeOnly: the (broken) client decodes the token and verifies nothing.
+	decodeOnly bool
+}
+
+// withoutCheck is what a client lacking t's check would do with the tampered token
+// (Target.brokenClient, for the lab's own tests): no nonce to compare, its own client ID
+// taken from the token, its clock never compared with exp, no signature verified.
+func (si *signedIn) withoutCheck(t tamperTry) tamperTry {
+	switch t.check {
+	case token.CheckNonce:
+		t.exp.Nonce = ""
+	case token.CheckAud:
+		t.exp = si.expect()
+	case token.CheckExp:
+		t.now = nil
+	case token.CheckSignature:
+		t.decodeOnly = true
+	}
+	return t
 }
 
 // Case 12: OIDC Core §3.1.3.7 rule 11.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pkcedesk/pkcedesk/pingone/sandbox"
+	"github.com/pkcedesk/pkcedesk/pingone/token"
 )
 
 func TestCatalogue_FourteenCasesInPlainWords(t *testing.T) {
@@ -269,5 +270,34 @@ func TestCase10_WaitsOnATenant(t *testing.T) {
 	rep, _ = Run(ctx, e.target, []int{10}, nil)
 	if len(rep.Results) == 1 && rep.Results[0].Verdict == Holds {
 		t.Errorf("a cancelled wait was judged: %+v", rep.Results[0])
+	}
+}
+
+// Each client-side case catches a client without its check: the test-only switch makes
+// the lab's client forget one check, and the case that tests it says so.
+func TestClientCases_CatchABrokenClient(t *testing.T) {
+	e := newLabEnv(t, sandbox.Lax{})
+	for _, c := range []struct {
+		check   string
+		n       int
+		summary string
+	}{
+		{"state", 11, "accepted the callback with the tampered state"},
+		{token.CheckNonce, 12, "did not fail on nonce"},
+		{token.CheckSignature, 13, "without checking its signature"},
+		{token.CheckAud, 14, "did not fail on aud"},
+		{token.CheckExp, 14, "did not fail on exp"},
+	} {
+		e.target.brokenClient = map[string]bool{c.check: true}
+		r := resultOf(t, e.run(t, c.n), c.n)
+		if r.Verdict != DoesNotHold || !strings.Contains(r.Actual.Summary, c.summary) {
+			t.Errorf("case %d without the %s check: %s, %q (%s)", c.n, c.check, r.Verdict, r.Actual.Summary, r.Why)
+		}
+	}
+	e.target.brokenClient = nil
+	for _, n := range []int{11, 12, 13, 14} {
+		if r := resultOf(t, e.run(t, n), n); r.Verdict != Holds {
+			t.Errorf("case %d with every check: %s (%s)", n, r.Verdict, r.Why)
+		}
 	}
 }

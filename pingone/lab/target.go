@@ -50,6 +50,11 @@ type Target struct {
 	// After is the timer of that wait; default time.After. Tests pass one that moves a
 	// clock forward and fires at once.
 	After func(time.Duration) <-chan time.Time
+
+	// brokenClient (the lab's own tests only) names checks the client side "forgets",
+	// so cases 11–14 can be seen to catch a client without them: "state", "nonce",
+	// "signature", "aud", "exp" (the check IDs of pingone/token).
+	brokenClient map[string]bool
 }
 
 func (t *Target) check() error {

@@ -59,6 +59,7 @@ func NewApplicationsScreen(desk *app.Desk, sh *Shell) *ApplicationsScreen {
 	s.details = newAppsDetails(func() string { return desk.ActiveProfile().WorkerClientID },
 		s.copy, sh.signInWith, s.askDelete, s.selfCheck.objects()...)
 	s.demo = newAppsDemoUser(s.copy, sh.copySecret, func() { s.CreateDemoUser() })
+	s.bindSnippets()
 
 	// The form scrolls inside its own pane, over its fixed Create bar (apps_create_form.go).
 	createSplit := container.NewHSplit(s.form.object, container.NewVScroll(s.result.object))

@@ -25,6 +25,7 @@ type appsCreateResult struct {
 	grantProblem           *explainedError
 	sentJSON, receivedJSON *widget.Label
 	copyID, signIn         *widget.Button
+	snippets               *appsSnippets // code for the created app, collapsed
 }
 
 // newAppsCreateResult builds the panel; copy copies the client ID and signInWith opens the
@@ -55,6 +56,7 @@ func newAppsCreateResult(copyText func(string), signInWith func(clientID, name s
 		}
 	})
 	r.signIn.Importance = widget.HighImportance
+	r.snippets = newAppsSnippets(copyText)
 	r.box = container.NewVBox(
 		r.title,
 		wrapped(widget.NewLabelWithStyle("Client ID (public, not a secret: your app sends it with every sign-in)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
@@ -62,6 +64,7 @@ func newAppsCreateResult(copyText func(string), signInWith func(clientID, name s
 		r.note,
 		r.grantProblem.object,
 		container.NewHBox(r.signIn),
+		r.snippets.object, // right under the client ID: what a developer wants next
 		widget.NewSeparator(),
 		sectionTitle("Sent to PingOne"), r.sentJSON,
 		sectionTitle("PingOne's reply"), r.receivedJSON,
@@ -77,6 +80,7 @@ func (r *appsCreateResult) show(res *createResult) {
 	r.grantProblem.clear()
 	if res == nil || res.app == nil {
 		r.created = nil
+		r.snippets.show(nil)
 		r.box.Hide()
 		r.hint.Show()
 		return
@@ -93,6 +97,7 @@ func (r *appsCreateResult) show(res *createResult) {
 	}
 	r.sentJSON.SetText(dashIfEmpty(prettyBody(res.sent)))
 	r.receivedJSON.SetText(dashIfEmpty(prettyBody(res.replied)))
+	r.snippets.show(a)
 	r.hint.Hide()
 	r.box.Show()
 }

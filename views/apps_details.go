@@ -28,6 +28,7 @@ type appsDetails struct {
 	copyID, signIn, deleteButton *widget.Button
 	deleteNote                   *widget.Label
 	problem                      *explainedError
+	snippets                     *appsSnippets // code for the selected app, collapsed below
 }
 
 // newAppsDetails builds the panel. copyText copies the client ID, signInWith opens the
@@ -65,6 +66,7 @@ func newAppsDetails(workerID func() string, copyText func(string), signInWith fu
 	d.deleteNote.Wrapping = fyne.TextWrapWord
 	d.deleteNote.Hide()
 	d.problem = newExplainedError()
+	d.snippets = newAppsSnippets(copyText)
 
 	form := container.New(layout.NewFormLayout(),
 		widget.NewLabel("Client ID"), container.NewBorder(nil, nil, nil, d.copyID, d.clientID),
@@ -73,13 +75,14 @@ func newAppsDetails(workerID func() string, copyText func(string), signInWith fu
 		widget.NewLabel("Grant types"), d.grants,
 		widget.NewLabel("State"), d.enabled,
 	)
-	d.box = container.NewVBox(append([]fyne.CanvasObject{
+	items := append([]fyne.CanvasObject{
 		d.name, form,
 		container.NewHBox(d.signIn, layout.NewSpacer(), d.deleteButton),
 		d.deleteNote,
 		d.problem.object,
 		widget.NewSeparator(),
-	}, below...)...)
+	}, below...)
+	d.box = container.NewVBox(append(items, d.snippets.object)...)
 	d.box.Hide()
 	d.object = container.NewVBox(d.hint, d.box)
 	return d
@@ -87,6 +90,9 @@ func newAppsDetails(workerID func() string, copyText func(string), signInWith fu
 
 // show shows a's settings and makes it the selected application.
 func (d *appsDetails) show(a *pingone.Application) {
+	if d.snippets.differs(a) { // the self-check and setBusy show the same app again
+		d.snippets.show(a)
+	}
 	d.selected = a
 	d.name.SetText(a.Name)
 	d.clientID.SetText(a.ClientID)
@@ -114,6 +120,7 @@ func (d *appsDetails) show(a *pingone.Application) {
 // clear hides the details: nothing is selected.
 func (d *appsDetails) clear() {
 	d.selected = nil
+	d.snippets.show(nil)
 	d.problem.clear()
 	d.box.Hide()
 	d.hint.Show()

@@ -25,6 +25,7 @@ type DeskWindow struct {
 	SignIn       *SignInScreen
 	Flow         *FlowScreen
 	Lab          *LabScreen
+	History      *HistoryScreen
 
 	accessCheck *Task // the running access-token verification, for tests
 }
@@ -92,7 +93,9 @@ func buildDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, 
 	dw.SignIn = NewSignInScreen(desk, sh)
 	dw.Flow = NewFlowScreen(desk, sh)
 	dw.Lab = NewLabScreen(desk, sh)
+	dw.History = NewHistoryScreen(desk, sh)
 	conns, apps, signIn, flow, labScreen := dw.Connections.Screen(), dw.Applications.Screen(), dw.SignIn.Screen(), dw.Flow.Screen(), dw.Lab.Screen()
+	history := dw.History.Screen()
 	tokens.Verify = desk.VerifyToken
 	dw.Window = newWindow(a, w, fit, Options{
 		Version:      version,
@@ -106,6 +109,8 @@ func buildDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, 
 		SignIn:       &signIn,
 		Flow:         &flow,
 		Lab:          &labScreen,
+		History:      &history,
+		File:         dw.History.FileActions(),
 	})
 	// A sign-out or a connection change takes the session's tokens off the Tokens screen
 	// (its Close stops following).
@@ -151,6 +156,7 @@ func buildDeskWindow(a fyne.App, w fyne.Window, desk *app.Desk, version string, 
 		dw.SignIn.Close()
 		dw.Flow.Close()
 		dw.Lab.Close()
+		dw.History.Close()
 		closeWindow()
 	})
 	return dw

@@ -159,7 +159,7 @@ func TestDeskEnvOpensOnTheSandbox(t *testing.T) {
 	if got := e.Win.Header.Connection(); got.Stage != StageSandbox || got.Name != "Sandbox (offline)" {
 		t.Fatalf("header = %+v, want the sandbox connection", got)
 	}
-	if len(e.Win.Screens) != 6 {
+	if len(e.Win.Screens) != 7 {
 		t.Fatalf("%d screens", len(e.Win.Screens))
 	}
 }

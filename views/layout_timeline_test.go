@@ -78,7 +78,7 @@ func TestHelpOpensOnF1(t *testing.T) {
 	if top == nil {
 		t.Fatal("F1 opened nothing")
 	}
-	for _, want := range []string{"Ctrl+J", "Show or hide the HTTP timeline", "Ctrl+1 … Ctrl+6", "A first demo", "Version 1.2.3"} {
+	for _, want := range []string{"Ctrl+J", "Show or hide the HTTP timeline", "Ctrl+1 … Ctrl+7", "A first demo", "Version 1.2.3"} {
 		if !hasLabelContaining(top, want) {
 			t.Errorf("the help lacks %q; labels: %q", want, labelsIn(top))
 		}

@@ -218,16 +218,19 @@ func (p *Presenter) Set(on bool) {
 	if prefs := p.app.Preferences(); prefs != nil {
 		prefs.SetBool(prefPresenterView, on)
 	}
-	p.ApplyTheme()
 	presentersMu.Lock()
 	subs := make([]func(bool), 0, len(p.subs))
 	for _, f := range p.subs {
 		subs = append(subs, f)
 	}
 	presentersMu.Unlock()
+	// The panels change their text first and the theme last: setting the theme lays out
+	// and redraws every screen once, with the new text already in place, instead of once
+	// for the theme and again for each panel.
 	for _, f := range subs {
 		f(on)
 	}
+	p.ApplyTheme()
 }
 
 // ApplyTheme gives the app the theme of the current state (larger type in presenter

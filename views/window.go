@@ -57,6 +57,10 @@ type Options struct {
 	Flow *Screen
 	// Lab, when set after Flow, is the sixth screen (the break-it lab, Ctrl+6).
 	Lab *Screen
+	// History, when set after Lab, is the seventh screen (every run of the session, Ctrl+7).
+	History *Screen
+	// File is the File menu's actions (export a run); their shortcuts work everywhere.
+	File []Action
 }
 
 // Screen indexes, in navigation order; shortcuts Ctrl+1..6 follow the same order.
@@ -67,6 +71,7 @@ const (
 	ScreenTokens
 	ScreenFlow
 	ScreenLab
+	ScreenHistory
 )
 
 // Window is the assembled main window: header, navigation, screens and the HTTP timeline.
@@ -99,7 +104,8 @@ type Window struct {
 	timelineMenu *fyne.MenuItem
 
 	presenterMenu *fyne.MenuItem
-	stopPresenter func() // ends following presenter view (followPresenter)
+	fileActions   []Action // the File menu
+	stopPresenter func()   // ends following presenter view (followPresenter)
 }
 
 // NewWindow assembles the main window in w and returns it so that app/ (and tests) can push
@@ -112,7 +118,7 @@ func newWindow(a fyne.App, w fyne.Window, fit bool, opts Options) *Window {
 	if progress == nil {
 		progress = NewProgress()
 	}
-	win := &Window{App: a, Win: w, Progress: progress, UI: opts.UI, versionOpt: opts.Version}
+	win := &Window{App: a, Win: w, Progress: progress, UI: opts.UI, versionOpt: opts.Version, fileActions: opts.File}
 	if opts.Tokens.Progress == nil {
 		opts.Tokens.Progress = win.Progress
 	}
@@ -133,6 +139,9 @@ func newWindow(a fyne.App, w fyne.Window, fit bool, opts Options) *Window {
 		win.Screens = append(win.Screens, *opts.Flow)
 		if opts.Lab != nil {
 			win.Screens = append(win.Screens, *opts.Lab)
+			if opts.History != nil {
+				win.Screens = append(win.Screens, *opts.History)
+			}
 		}
 	}
 
@@ -147,7 +156,7 @@ func newWindow(a fyne.App, w fyne.Window, fit bool, opts Options) *Window {
 	win.lazy = make([]*lazyScreen, len(win.Screens))
 	for i, s := range win.Screens {
 		win.lazy[i] = newLazyScreen(s.Content)
-		items[i] = container.NewTabItemWithIcon(s.Title, s.Icon, win.lazy[i])
+		items[i] = container.NewTabItem(s.Title, win.lazy[i])
 	}
 	win.lazy[0].open()
 	win.Nav = container.NewAppTabs(items...)
@@ -310,6 +319,11 @@ func (win *Window) addShortcuts() {
 			}
 		}
 	}
+	for _, a := range win.fileActions {
+		if a.Shortcut != nil {
+			c.AddShortcut(a.Shortcut, func(fyne.Shortcut) { a.Run() })
+		}
+	}
 }
 
 // mainMenu lists the screens (Ctrl+1..4), every screen's actions and About. Fyne runs a
@@ -339,7 +353,17 @@ func (win *Window) mainMenu() *fyne.MainMenu {
 	win.timelineMenu = fyne.NewMenuItem("HTTP timeline", win.ToggleTimeline)
 	win.timelineMenu.Shortcut = timelineShortcut
 	win.timelineMenu.Checked = !win.Timeline.Collapsed()
-	menus := []*fyne.Menu{fyne.NewMenu("Go", goItems...)}
+	var menus []*fyne.Menu
+	if len(win.fileActions) > 0 {
+		var fileItems []*fyne.MenuItem
+		for _, a := range win.fileActions {
+			item := fyne.NewMenuItem(a.Label, a.Run)
+			item.Shortcut = a.Shortcut
+			fileItems = append(fileItems, item)
+		}
+		menus = append(menus, fyne.NewMenu("File", fileItems...))
+	}
+	menus = append(menus, fyne.NewMenu("Go", goItems...))
 	if len(actionItems) > 0 {
 		menus = append(menus, fyne.NewMenu("Actions", actionItems...))
 	}

@@ -20,6 +20,7 @@ var helpSteps = []string{
 	"4. Tokens (Ctrl+4): read the ID, access and refresh tokens, their claims and checks, or paste any JWT. Refresh tokens (Ctrl+R) on this screen swaps them for new ones.",
 	"5. Flow (Ctrl+5): watch the sign-in as a diagram. Run the demo (Ctrl+D) signs the sandbox's demo user in with one click; Pause before each request (Ctrl+Shift+S) waits for Next, Space or →.",
 	"6. Lab (Ctrl+6): Run all (Ctrl+Shift+L) tries 14 attacks on the sign-in for real and shows, for each, what was expected, what came back and whether the defence holds.",
+	"7. History (Ctrl+7): every run of this session, kept when the connection changes. Export one as a Markdown report, JSON, a HAR file or a Postman collection (File menu, Ctrl+E), or copy a redacted summary for a chat.",
 	"Every HTTP call appears in the HTTP timeline at the bottom (Ctrl+J), with secrets redacted. On a projector, Presenter view (Ctrl+Shift+P) hides secrets and personal data and enlarges the type.",
 }
 
@@ -27,7 +28,7 @@ var helpSteps = []string{
 // Cmd on macOS.
 func (win *Window) helpKeys() [][2]string {
 	keys := [][2]string{
-		{"Ctrl+1 … Ctrl+6", "Switch screens (Alt+1 … Alt+6 too)"},
+		{"Ctrl+1 … Ctrl+7", "Switch screens (Alt+1 … Alt+7 too)"},
 		{"Ctrl+J", "Show or hide the HTTP timeline"},
 		{"Ctrl+Shift+P", "Presenter view: large type, secrets and personal data masked, no HTTP timeline"},
 		{"F1", "This help (when no field has the keyboard focus; the Help menu always works)"},
@@ -38,6 +39,11 @@ func (win *Window) helpKeys() [][2]string {
 			if a.Shortcut != nil {
 				keys = append(keys, [2]string{shortcutText(a.Shortcut), a.Label + " (" + s.Title + ")"})
 			}
+		}
+	}
+	for _, a := range win.fileActions {
+		if a.Shortcut != nil {
+			keys = append(keys, [2]string{shortcutText(a.Shortcut), a.Label + " (File menu)"})
 		}
 	}
 	return keys

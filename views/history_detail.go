@@ -38,7 +38,7 @@ type historyDetail struct {
 func newHistoryDetail(exportAs func(export.Run, app.ExportFormat), postman func(export.Run), summary func(export.Run)) *historyDetail {
 	p := &historyDetail{}
 	p.hint = wrappedLabel()
-	p.hint.SetText("Pick a run to see what happened and to export it: as a Markdown report to attach to a ticket, as JSON, as a HAR file for a browser's developer tools, Fiddler or Charles, or as a Postman collection.")
+	setShown(p.hint, "Pick a run to see what happened and to export it: as a Markdown report to attach to a ticket, as JSON, as a HAR file for a browser's developer tools, Fiddler or Charles, or as a Postman collection.")
 	p.title = sectionTitle("")
 	p.title.Wrapping = fyne.TextWrapWord
 	p.facts = wrappedLabel()

@@ -24,8 +24,8 @@ func TestHistoryScreen_RunsExportsAndSummary(t *testing.T) {
 	var folder map[string][]byte
 	s.saveFolder = func(files map[string][]byte, done func(string, error)) { folder = files; done("/tmp/out", nil) }
 
-	if len(s.list.runs) != 0 || s.list.empty.Hidden {
-		t.Fatal("the history is not empty at start")
+	if len(s.list.runs) != 0 || s.list.empty.Hidden || s.detail.hint.Hidden || s.detail.hint.Text == "" {
+		t.Fatal("the history is not empty at start, or does not say what it is for")
 	}
 	e.Win.Flow.RunDemo()
 	waitTask(t, e.Win.Flow.task, "the stage demo")

@@ -5,28 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-// harChromium is the browser whose own DevTools front end imports the HARs. CI installs
-// Debian's chromium (as for pingone/signin's end-to-end test); a missing browser is a
-// failure, not a skip.
-func harChromium(t *testing.T) string {
-	t.Helper()
-	p := os.Getenv("CHROMIUM_PATH")
-	if p == "" {
-		p = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("Chromium not found at %q (set CHROMIUM_PATH or install the chromium package): %v", p, err)
-	}
-	return p
-}
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
+)
 
 // harImported is what Chrome DevTools made of one entry.
 type harImported struct {
@@ -48,7 +34,7 @@ func TestHAR_ChromeDevToolsImports(t *testing.T) {
 	runs := map[string]Run{"succeeded": ok, "wrong password": failed, "lab": labRun, "transport failure": harFailureRun()}
 
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(harChromium(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.ExecPath(sandboxtest.ChromiumPath(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.UserDataDir(t.TempDir()))
 	defer cancelAlloc()

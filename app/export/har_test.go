@@ -1,11 +1,8 @@
 package export
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,34 +18,7 @@ const harSchemaURL = "https://pkcedesk.invalid/schemas/har-1.2.schema.json"
 
 func harSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "har-1.2.schema.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource(harSchemaURL, doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile(harSchemaURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-func harValidate(t *testing.T, s *jsonschema.Schema, b []byte) error {
-	t.Helper()
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("not JSON: %v", err)
-	}
-	return s.Validate(inst)
+	return compileSchema(t, harSchemaURL, true, "har-1.2.schema.json")
 }
 
 type harFile struct {
@@ -112,7 +82,7 @@ func TestHAR_RecordedRunsValidate(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := harValidate(t, schema, b); err != nil {
+		if err := validateJSON(t, schema, b); err != nil {
 			t.Errorf("%s: HAR does not validate: %v", name, err)
 		}
 		h := harParse(t, b)
@@ -184,7 +154,7 @@ func TestHAR_SchemaRejectsBrokenArchives(t *testing.T) {
 		}
 		mutate(m)
 		b, _ := json.Marshal(m)
-		if harValidate(t, schema, b) == nil {
+		if validateJSON(t, schema, b) == nil {
 			t.Errorf("%s: the schema accepted it", name)
 		}
 	}
@@ -222,7 +192,7 @@ func TestHAR_TransportFailureRedirectAndForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := harValidate(t, harSchema(t), b); err != nil {
+	if err := validateJSON(t, harSchema(t), b); err != nil {
 		t.Fatalf("does not validate: %v", err)
 	}
 	h := harParse(t, b)

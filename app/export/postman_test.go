@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,33 +22,7 @@ const pmSchemaID = "https://schema.getpostman.com/json/draft-07/collection/v2.1.
 
 func pmCompileSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "postman", "collection-v2.1.0.schema.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource(pmSchemaID, doc); err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Compile(pmSchemaID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-func pmValidate(t *testing.T, s *jsonschema.Schema, b []byte) error {
-	t.Helper()
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("not JSON: %v", err)
-	}
-	return s.Validate(inst)
+	return compileSchema(t, pmSchemaID, false, "postman", "collection-v2.1.0.schema.json")
 }
 
 // pmParsed is the part of a written collection the tests read back.
@@ -137,7 +110,7 @@ func TestPostman_ValidatesAgainstTheV21Schema(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := pmValidate(t, s, col); err != nil {
+		if err := validateJSON(t, s, col); err != nil {
 			t.Errorf("%s run: the collection does not validate: %v", name, err)
 		}
 	}
@@ -145,7 +118,7 @@ func TestPostman_ValidatesAgainstTheV21Schema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := pmValidate(t, s, custom); err != nil {
+	if err := validateJSON(t, s, custom); err != nil {
 		t.Errorf("custom domain: the collection does not validate: %v", err)
 	}
 	// The schema is not a rubber stamp: an item whose request has a method that is not a
@@ -156,12 +129,12 @@ func TestPostman_ValidatesAgainstTheV21Schema(t *testing.T) {
 	}
 	doc["item"].([]any)[0].(map[string]any)["request"].(map[string]any)["method"] = 42
 	broken, _ := json.Marshal(doc)
-	if pmValidate(t, s, broken) == nil {
+	if validateJSON(t, s, broken) == nil {
 		t.Error("a request method of 42 validated")
 	}
 	delete(doc, "info")
 	broken, _ = json.Marshal(doc)
-	if pmValidate(t, s, broken) == nil {
+	if validateJSON(t, s, broken) == nil {
 		t.Error("a collection without info validated")
 	}
 }

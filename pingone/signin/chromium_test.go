@@ -3,28 +3,14 @@ package signin
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-)
 
-// chromiumPath finds the browser for the end-to-end test. CI installs Debian's
-// chromium; a missing browser is a failure, not a skip, so the test cannot silently
-// stop running.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	p := os.Getenv("CHROMIUM_PATH")
-	if p == "" {
-		p = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("Chromium not found at %q (set CHROMIUM_PATH or install the chromium package): %v", p, err)
-	}
-	return p
-}
+	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
+)
 
 // TestBrowser_Chromium_EndToEnd signs in with a real Chromium. Its redirect URI has the
 // app's form (http://localhost:PORT/callback) on a free port rather than 3000, which a
@@ -32,7 +18,7 @@ func chromiumPath(t *testing.T) string {
 // redirect (RFC 8252 §7.3).
 func TestBrowser_Chromium_EndToEnd(t *testing.T) {
 	noLeaks(t)
-	path := chromiumPath(t)
+	path := sandboxtest.ChromiumPath(t)
 	redirect, port := freeRedirect(t)
 	e := startSandbox(t, redirect)
 	c := e.client(t)

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"regexp"
 	"sync"
 	"testing"
@@ -100,4 +101,19 @@ func SignOnInBrowser(authURL, username, password string) error {
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	return resp.Body.Close()
+}
+
+// ChromiumPath finds the browser for the tests that drive a real Chromium: $CHROMIUM_PATH,
+// else Debian's /usr/bin/chromium, which CI installs. A missing browser fails the test
+// rather than skipping it, so such a test cannot silently stop running.
+func ChromiumPath(t testing.TB) string {
+	t.Helper()
+	p := os.Getenv("CHROMIUM_PATH")
+	if p == "" {
+		p = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("Chromium not found at %q (set CHROMIUM_PATH or install the chromium package): %v", p, err)
+	}
+	return p
 }

@@ -67,33 +67,38 @@ func (o outcome) on(app *labApp) outcome {
 
 // Case 1: RFC 7636 §4.6, the verifier must match the challenge.
 func caseWrongVerifier(ctx context.Context, r *runner) outcome {
-	s, fail := r.withCode(ctx, needPKCE)
-	if fail != nil {
-		return *fail
-	}
-	defer s.sc.Close()
-	a, err := r.redeem(ctx, s.g.Metadata, tokenRequest{
-		clientID: s.app.ClientID, redirectURI: s.g.RedirectURI, code: s.g.Code,
-		verifier: oauth2.GenerateVerifier(), // well formed, but not this code's
-	})
-	if err != nil {
-		return couldNotRunErr("the token request failed", err).on(s.app)
-	}
-	return judgeToken(a, "400 invalid_grant", "invalid_grant").on(s.app)
+	return r.tamperedRedeem(ctx, needPKCE, func(_ context.Context, _ *codeSetup, q *tokenRequest) *outcome {
+		q.verifier = oauth2.GenerateVerifier() // well formed, but not this code's
+		return nil
+	}, "400 invalid_grant", "invalid_grant")
 }
 
 // Case 2: a code issued with a challenge is worthless without the verifier.
 func caseMissingVerifier(ctx context.Context, r *runner) outcome {
-	s, fail := r.withCode(ctx, needPKCE)
+	return r.tamperedRedeem(ctx, needPKCE, func(_ context.Context, _ *codeSetup, q *tokenRequest) *outcome {
+		q.verifier = ""
+		return nil
+	}, "a 400 refusal", "invalid_grant", "invalid_request")
+}
+
+// tamperedRedeem runs the cases that redeem a real code the wrong way (1, 2, 6, 8, 10):
+// a code for an app fitting need, the genuine token request changed by tamper (which
+// may also give up with an outcome), and the answer judged against the refusals named.
+func (r *runner) tamperedRedeem(ctx context.Context, need appNeed, tamper func(context.Context, *codeSetup, *tokenRequest) *outcome, expected string, codes ...string) outcome {
+	s, fail := r.withCode(ctx, need)
 	if fail != nil {
 		return *fail
 	}
 	defer s.sc.Close()
-	a, err := r.redeem(ctx, s.g.Metadata, tokenRequest{clientID: s.app.ClientID, redirectURI: s.g.RedirectURI, code: s.g.Code})
+	q := tokenRequest{clientID: s.app.ClientID, redirectURI: s.g.RedirectURI, code: s.g.Code, verifier: s.g.Secrets.Verifier}
+	if o := tamper(ctx, s, &q); o != nil {
+		return o.on(s.app)
+	}
+	a, err := r.redeem(ctx, s.g.Metadata, q)
 	if err != nil {
 		return couldNotRunErr("the token request failed", err).on(s.app)
 	}
-	return judgeToken(a, "a 400 refusal", "invalid_grant", "invalid_request").on(s.app)
+	return judgeToken(a, expected, codes...).on(s.app)
 }
 
 // authorizeCase runs cases 3, 4 and 7: one tampered authorization request.

@@ -26,18 +26,10 @@ func otherRedirect(registered string) string {
 // Case 6: RFC 6749 §4.1.3, the token request repeats the authorize request's
 // redirect_uri exactly.
 func caseOtherRedirect(ctx context.Context, r *runner) outcome {
-	s, fail := r.withCode(ctx, needCode)
-	if fail != nil {
-		return *fail
-	}
-	defer s.sc.Close()
-	a, err := r.redeem(ctx, s.g.Metadata, tokenRequest{
-		clientID: s.app.ClientID, redirectURI: otherRedirect(s.g.RedirectURI), code: s.g.Code, verifier: s.g.Secrets.Verifier,
-	})
-	if err != nil {
-		return couldNotRunErr("the token request failed", err).on(s.app)
-	}
-	return judgeToken(a, "400 invalid_grant", "invalid_grant").on(s.app)
+	return r.tamperedRedeem(ctx, needCode, func(_ context.Context, _ *codeSetup, q *tokenRequest) *outcome {
+		q.redirectURI = otherRedirect(q.redirectURI)
+		return nil
+	}, "400 invalid_grant", "invalid_grant")
 }
 
 // Case 7: RFC 6749 §4.1.2.1, with a bad redirect_uri the server must not redirect.
@@ -59,22 +51,15 @@ func caseUnregisteredRedirect(ctx context.Context, r *runner) outcome {
 
 // Case 8: RFC 6749 §4.1.3, a code is bound to the client it was issued to.
 func caseOtherClient(ctx context.Context, r *runner) outcome {
-	s, fail := r.withCode(ctx, needCode)
-	if fail != nil {
-		return *fail
-	}
-	defer s.sc.Close()
-	other, err := r.apps.secondApp(ctx)
-	if err != nil {
-		return couldNotRun(err.Error()).on(s.app)
-	}
-	a, err := r.redeem(ctx, s.g.Metadata, tokenRequest{
-		clientID: other.ClientID, redirectURI: s.g.RedirectURI, code: s.g.Code, verifier: s.g.Secrets.Verifier,
-	})
-	if err != nil {
-		return couldNotRunErr("the token request failed", err).on(s.app)
-	}
-	return judgeToken(a, "400 invalid_grant or invalid_client", "invalid_grant", "invalid_client").on(s.app)
+	return r.tamperedRedeem(ctx, needCode, func(ctx context.Context, _ *codeSetup, q *tokenRequest) *outcome {
+		other, err := r.apps.secondApp(ctx)
+		if err != nil {
+			o := couldNotRun(err.Error())
+			return &o
+		}
+		q.clientID = other.ClientID
+		return nil
+	}, "400 invalid_grant or invalid_client", "invalid_grant", "invalid_client")
 }
 
 // Case 9: RFC 9700 §4.14.2, a rotated refresh token must not work again.
@@ -119,22 +104,14 @@ func caseExpiredCode(ctx context.Context, r *runner) outcome {
 		return couldNotRun("letting a code expire means waiting about " + r.t.codeLifetime().String() +
 			" on a real tenant; enable the wait to run this case")
 	}
-	s, fail := r.withCode(ctx, needCode)
-	if fail != nil {
-		return *fail
-	}
-	defer s.sc.Close()
-	past := r.t.codeLifetime() + 5*time.Second
-	if r.t.AdvanceClock != nil {
-		r.t.AdvanceClock(past)
-	} else if err := r.wait(ctx, past, "waiting for the code to expire"); err != nil {
-		return couldNotRunErr("the wait was interrupted", err).on(s.app)
-	}
-	a, err := r.redeem(ctx, s.g.Metadata, tokenRequest{
-		clientID: s.app.ClientID, redirectURI: s.g.RedirectURI, code: s.g.Code, verifier: s.g.Secrets.Verifier,
-	})
-	if err != nil {
-		return couldNotRunErr("the token request failed", err).on(s.app)
-	}
-	return judgeToken(a, "400 invalid_grant", "invalid_grant").on(s.app)
+	return r.tamperedRedeem(ctx, needCode, func(ctx context.Context, _ *codeSetup, _ *tokenRequest) *outcome {
+		past := r.t.codeLifetime() + 5*time.Second
+		if r.t.AdvanceClock != nil {
+			r.t.AdvanceClock(past)
+		} else if err := r.wait(ctx, past, "waiting for the code to expire"); err != nil {
+			o := couldNotRunErr("the wait was interrupted", err)
+			return &o
+		}
+		return nil
+	}, "400 invalid_grant", "invalid_grant")
 }

@@ -2,7 +2,6 @@ package signin
 
 import (
 	"context"
-	"encoding/json"
 )
 
 // CodeGrant is an authorization code that was obtained and deliberately not redeemed,
@@ -33,19 +32,7 @@ func (c *Client) AuthorizationCode(ctx context.Context, username, password strin
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.cur.Status != StatusCompleted {
-		href := f.cur.link("usernamePassword.check")
-		if href == "" {
-			return nil, f.fail(ctx, f.statusError(f.cur.Status))
-		}
-		body, err := json.Marshal(struct {
-			Username string `json:"username"`
-			Password string `json:"password"`
-		}{username, password})
-		if err != nil {
-			return nil, f.fail(ctx, err)
-		}
-		obj, err := f.follow(ctx, "flow", "usernamePassword.check", href, mediaUsernamePassword, body)
-		clear(body)
+		obj, err := f.checkCredentials(ctx, username, password)
 		if err != nil {
 			return nil, f.fail(ctx, err)
 		}

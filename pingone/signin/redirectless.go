@@ -166,23 +166,32 @@ func (f *RedirectlessFlow) SubmitPassword(ctx context.Context, username, passwor
 	if f.cur.Status == StatusCompleted {
 		return f.complete(ctx)
 	}
+	obj, err := f.checkCredentials(ctx, username, password)
+	if err != nil {
+		return nil, f.failUnlessRetryable(ctx, err)
+	}
+	return f.advance(ctx, obj)
+}
+
+// checkCredentials posts username and password to the flow's usernamePassword.check
+// action and returns the flow's next state. f.mu must be held. A flow without that
+// action, or credentials that cannot be encoded, end the flow here; PingOne's answer is
+// the caller's to judge (a wrong password may leave the flow open for another try).
+func (f *RedirectlessFlow) checkCredentials(ctx context.Context, username, password string) (flowObject, error) {
 	href := f.cur.link("usernamePassword.check")
 	if href == "" {
-		return nil, f.fail(ctx, f.statusError(f.cur.Status))
+		return flowObject{}, f.fail(ctx, f.statusError(f.cur.Status))
 	}
 	body, err := json.Marshal(struct {
 		Username string `json:"username"`
 		Password string `json:"password"`
 	}{username, password})
 	if err != nil {
-		return nil, f.fail(ctx, err)
+		return flowObject{}, f.fail(ctx, err)
 	}
 	obj, err := f.follow(ctx, "flow", "usernamePassword.check", href, mediaUsernamePassword, body)
 	clear(body) // best effort: the marshalled password does not outlive the call
-	if err != nil {
-		return nil, f.failUnlessRetryable(ctx, err)
-	}
-	return f.advance(ctx, obj)
+	return obj, err
 }
 
 // ChangePassword answers PASSWORD_EXPIRED / MUST_CHANGE_PASSWORD (password.reset) and

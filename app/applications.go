@@ -61,6 +61,7 @@ func (d *Desk) CreateApplication(ctx context.Context, r pingone.ApplicationReque
 	if err != nil {
 		return nil, err
 	}
+	d.rememberApps(c.profile.ID, *app)
 	out := &CreatedApplication{Application: app}
 	if ex, ok := createExchange(own.Entries()); ok {
 		out.Sent, out.Received = ex.RequestBody, ex.ResponseBody
@@ -96,6 +97,7 @@ func (d *Desk) ListApplications(ctx context.Context, filter string) ([]pingone.A
 	if err != nil {
 		return nil, err
 	}
+	d.rememberApps(c.profile.ID, apps...)
 	f := strings.ToLower(strings.TrimSpace(filter))
 	out := apps[:0]
 	for _, a := range apps {
@@ -116,7 +118,11 @@ func (d *Desk) GetApplication(ctx context.Context, appID string) (*pingone.Appli
 	if err != nil {
 		return nil, err
 	}
-	return c.mgmt.GetApplication(ctx, c.profile.TargetEnvironmentID, appID)
+	app, err := c.mgmt.GetApplication(ctx, c.profile.TargetEnvironmentID, appID)
+	if err == nil {
+		d.rememberApps(c.profile.ID, *app)
+	}
+	return app, err
 }
 
 // DeleteApplication deletes one application.

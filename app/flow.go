@@ -129,9 +129,10 @@ type flowRec struct {
 	f Flow
 	// For the run history: the connection when the flow began, the scopes asked for and
 	// the ID token's checklist, set by the use case that ran the flow.
-	conn   export.Connection
-	scopes []string
-	checks []token.Check
+	conn      export.Connection
+	profileID string
+	scopes    []string
+	checks    []token.Check
 }
 
 // OnFlowChange calls fn with a copy of the current flow after each change. fn runs on the

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -31,7 +32,7 @@ func (d *Desk) beginFlow(ctx context.Context, kind string, mode SignInMode, clie
 		name = "PingOne sandbox " + host
 	}
 	lanes = append(lanes, Lane{LanePingOne, name})
-	r := &flowRec{f: Flow{Kind: kind, Mode: mode, ClientID: clientID, Lanes: lanes, Started: d.now()}, conn: d.runConnection()}
+	r := &flowRec{f: Flow{Kind: kind, Mode: mode, ClientID: clientID, Lanes: lanes, Started: d.now()}, conn: d.runConnection(), profileID: d.ActiveProfile().ID}
 	if d.ActiveProfile().IsSandbox() {
 		r.f.CodeLifetime = sandboxCodeLifetime
 	}
@@ -220,8 +221,13 @@ func (d *Desk) signInFlowEvent(r *flowRec, ev SignInEvent) {
 	case SignInEventBrowserError:
 		d.failRunning(r, "The browser did not open; copy the URL from the Sign in screen.")
 	case SignInEventCallback:
+		if ev.Status == http.StatusOK {
+			return // the browser showing the listener's "you can close this tab" page
+		}
 		st := flowNote(FlowStep{Name: "callback", Label: "redirect to the loopback  code + state", From: LaneBrowser, To: LaneLoopback, Status: ev.Status})
-		if ev.Status >= 200 && ev.Status < 300 {
+		// The listener takes the code with a 303 to its done page (RFC 8252 §7.3 leaves
+		// the answer to the app); anything else is a refusal.
+		if ev.Status == http.StatusSeeOther {
 			st.State = FlowOK
 			d.updateFlow(r, func(f *Flow) {
 				for i := range f.Steps {

@@ -295,6 +295,9 @@ func TestFlow_BrowserSignInHasBrowserAndLoopbackLanes(t *testing.T) {
 			t.Errorf("steps %q lack %q", got, want)
 		}
 	}
+	if strings.Contains(got, "callback:failed") || strings.Count(got, "callback:") != 1 {
+		t.Errorf("the accepted callback is drawn as %q", got)
+	}
 	// The steps come in the order they happened: the code is redeemed after it arrived.
 	if i, j := strings.Index(got, "callback:"), strings.Index(got, "token:"); i < 0 || j < 0 || i > j {
 		t.Errorf("the loopback redirect is not drawn before the token request: %q", got)

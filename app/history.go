@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pkcedesk/pkcedesk/app/export"
+	"github.com/pkcedesk/pkcedesk/pingone"
 	"github.com/pkcedesk/pkcedesk/pingone/lab"
 	"github.com/pkcedesk/pkcedesk/pingone/signin"
 	"github.com/pkcedesk/pkcedesk/pingone/token"
@@ -25,6 +26,38 @@ type historyState struct {
 	next      uint64
 	runs      []export.Run
 	listeners listeners[[]export.Run]
+	// apps are the applications this desk has read or created, by profile ID and client
+	// ID, so a run's report names the app and its settings without another request.
+	apps map[string]export.App
+}
+
+// rememberApps notes applications' names and settings for the history's reports.
+func (d *Desk) rememberApps(profileID string, apps ...pingone.Application) {
+	h := &d.history
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.apps == nil {
+		h.apps = map[string]export.App{}
+	}
+	for _, a := range apps {
+		id := a.ClientID
+		if id == "" {
+			id = a.ID
+		}
+		h.apps[profileID+"\x00"+id] = export.App{ClientID: id, Name: a.Name,
+			PKCEEnforcement: a.PKCEEnforcement, TokenAuthMethod: a.TokenEndpointAuthMethod}
+	}
+}
+
+// knownApp fills in what the desk knows of the app a run used.
+func (d *Desk) knownApp(profileID string, app export.App) export.App {
+	h := &d.history
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if k, ok := h.apps[profileID+"\x00"+app.ClientID]; ok {
+		app.Name, app.PKCEEnforcement, app.TokenAuthMethod = k.Name, k.PKCEEnforcement, k.TokenAuthMethod
+	}
+	return app
 }
 
 // History returns the runs of this session, newest first.
@@ -103,7 +136,7 @@ func (d *Desk) recordFlow(r *flowRec, err error) {
 	f := r.f.clone()
 	run := export.Run{
 		Kind: f.Kind, Mode: f.Mode.String(), Connection: r.conn,
-		App:     export.App{ClientID: f.ClientID, RedirectURI: d.redirectURI, Scopes: r.scopes},
+		App:     d.knownApp(r.profileID, export.App{ClientID: f.ClientID, RedirectURI: d.redirectURI, Scopes: r.scopes}),
 		Started: f.Started, Duration: d.now().Sub(f.Started),
 		Outcome: outcomeOf(err), Error: f.Err,
 		PKCE:   export.PKCE{Challenge: f.Challenge},
@@ -130,7 +163,7 @@ func (d *Desk) recordFlow(r *flowRec, err error) {
 
 // recordLab adds a lab run to the history: each case's exchanges become its steps.
 func (d *Desk) recordLab(conn export.Connection, clientID string, started time.Time, rep lab.Report, err error) {
-	run := export.Run{Kind: "lab", Connection: conn, App: export.App{ClientID: clientID},
+	run := export.Run{Kind: "lab", Connection: conn, App: d.knownApp(d.ActiveProfile().ID, export.App{ClientID: clientID}),
 		Started: started, Duration: d.now().Sub(started), Outcome: "succeeded"}
 	switch {
 	case err != nil:

@@ -40,6 +40,9 @@ func TestHistory_KeepsEveryRunAcrossConnections(t *testing.T) {
 	if !ok.Connection.Sandbox || ok.Connection.Name != "Sandbox (offline)" || ok.Connection.Issuer == "" || ok.PKCE.Method != "S256" || ok.PKCE.Challenge == "" {
 		t.Errorf("the sign-in's connection and PKCE: %+v %+v", ok.Connection, ok.PKCE)
 	}
+	if !strings.HasPrefix(ok.App.Name, "signin-") || ok.App.PKCEEnforcement != "S256_REQUIRED" || ok.App.TokenAuthMethod != "NONE" || ok.App.RedirectURI == "" {
+		t.Errorf("the sign-in's app settings: %+v", ok.App)
+	}
 	if len(ok.Checks) == 0 {
 		t.Error("the sign-in has no checklist")
 	}

@@ -133,6 +133,7 @@ type flowRec struct {
 	profileID string
 	scopes    []string
 	checks    []token.Check
+	verifier  string // the attempt's code_verifier, kept in the history once redeemed
 }
 
 // OnFlowChange calls fn with a copy of the current flow after each change. fn runs on the

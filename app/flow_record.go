@@ -206,7 +206,7 @@ func (d *Desk) signInFlowEvent(r *flowRec, ev SignInEvent) {
 	switch ev.Kind {
 	case SignInEventPKCE:
 		if ev.PKCE != nil {
-			d.updateFlow(r, func(f *Flow) { f.Challenge = ev.PKCE.Challenge })
+			d.updateFlow(r, func(f *Flow) { f.Challenge, r.verifier = ev.PKCE.Challenge, ev.PKCE.Verifier })
 		}
 		d.addFlowStep(r, flowNote(FlowStep{Name: "pkce", Label: "make code_verifier, code_challenge = S256(verifier), state, nonce",
 			From: LaneDesk, To: LaneDesk, State: FlowOK}))

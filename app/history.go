@@ -29,6 +29,19 @@ type historyState struct {
 	// apps are the applications this desk has read or created, by profile ID and client
 	// ID, so a run's report names the app and its settings without another request.
 	apps map[string]export.App
+	// verifiers are the code_verifiers of the runs that redeemed their code (RFC 7636
+	// §4.5): spent by then, shown on the History screen, never exported.
+	verifiers map[uint64]string
+}
+
+// RunVerifier is the code_verifier of a run whose code was redeemed, for the History
+// screen (which masks it in presenter view). Exports never carry it.
+func (d *Desk) RunVerifier(id uint64) (string, bool) {
+	h := &d.history
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	v, ok := h.verifiers[id]
+	return v, ok
 }
 
 // rememberApps notes applications' names and settings for the history's reports.
@@ -95,13 +108,20 @@ func (d *Desk) OnHistoryChange(fn func([]export.Run)) (unsubscribe func()) {
 	return d.history.listeners.add(fn)
 }
 
-func (d *Desk) addRun(r export.Run) {
+func (d *Desk) addRun(r export.Run, verifier string) {
 	h := &d.history
 	h.mu.Lock()
 	h.next++
 	r.ID = h.next
 	h.runs = append(h.runs, r)
+	if verifier != "" {
+		if h.verifiers == nil {
+			h.verifiers = map[uint64]string{}
+		}
+		h.verifiers[r.ID] = verifier
+	}
 	if len(h.runs) > MaxHistory {
+		delete(h.verifiers, h.runs[0].ID)
 		h.runs = append([]export.Run(nil), h.runs[len(h.runs)-MaxHistory:]...)
 	}
 	snapshot := newestFirst(h.runs)
@@ -158,7 +178,15 @@ func (d *Desk) recordFlow(r *flowRec, err error) {
 	if len(run.Checks) == 0 && errors.As(err, &rejected) && rejected.Report != nil {
 		run.Checks = exportChecks(rejected.Report.Checks)
 	}
-	d.addRun(run)
+	verifier := ""
+	for _, s := range f.Steps {
+		if s.Name == "token" && s.State == FlowOK {
+			d.flows.mu.Lock()
+			verifier = r.verifier
+			d.flows.mu.Unlock()
+		}
+	}
+	d.addRun(run, verifier)
 }
 
 // recordLab adds a lab run to the history: each case's exchanges become its steps.
@@ -188,7 +216,7 @@ func (d *Desk) recordLab(conn export.Connection, clientID string, started time.T
 			}
 		}
 	}
-	d.addRun(run)
+	d.addRun(run, "")
 }
 
 func outcomeOf(err error) string {

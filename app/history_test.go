@@ -1,6 +1,8 @@
 package app
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"strings"
 	"testing"
 
@@ -60,6 +62,14 @@ func TestHistory_KeepsEveryRunAcrossConnections(t *testing.T) {
 	if token == nil || token.Status != 200 || !strings.Contains(token.Exchange.URL, "/as/token") {
 		t.Errorf("no token exchange among the steps: %+v", ok.Steps)
 	}
+	// The redeemed sign-in's verifier is kept for the screen (S256 of it is the challenge);
+	// the failed one never redeemed a code.
+	if v, has := d.RunVerifier(ok.ID); !has || pkceChallenge(v) != ok.PKCE.Challenge {
+		t.Errorf("the redeemed sign-in's verifier: %v", has)
+	}
+	if _, has := d.RunVerifier(failed.ID); has {
+		t.Error("a sign-in that redeemed no code kept its verifier")
+	}
 	if failed.Outcome != "failed" || failed.Error == "" {
 		t.Errorf("the wrong password: %+v", failed)
 	}
@@ -84,7 +94,8 @@ func TestHistory_KeepsEveryRunAcrossConnections(t *testing.T) {
 			if !strings.HasSuffix(name, f.Extension()) || !strings.HasPrefix(name, "pkcedesk-") || len(data) == 0 {
 				t.Errorf("export %d as %s: %q, %d bytes", r.ID, f, name, len(data))
 			}
-			assertNoCanary(t, name, string(data), secrets...)
+			v, _ := d.RunVerifier(r.ID)
+			assertNoCanary(t, name, string(data), append(secrets, v)...)
 		}
 		sum, err := d.RunSummary(r.ID)
 		if err != nil || sum == "" {
@@ -95,4 +106,9 @@ func TestHistory_KeepsEveryRunAcrossConnections(t *testing.T) {
 	if _, _, err := d.ExportRun(999, ExportJSON); err == nil {
 		t.Error("exported a run that does not exist")
 	}
+}
+
+func pkceChallenge(verifier string) string {
+	sum := sha256.Sum256([]byte(verifier))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
 }

@@ -22,6 +22,8 @@ type historyDetail struct {
 	object fyne.CanvasObject
 
 	run             *export.Run
+	verifierOf      func(id uint64) (string, bool)
+	presenter       *Presenter
 	hint            *widget.Label
 	box             *fyne.Container
 	title, facts    *widget.Label
@@ -35,8 +37,10 @@ type historyDetail struct {
 
 // newHistoryDetail builds the panel; export saves the shown run in a format, postman saves
 // its Postman collection, summary copies its redacted summary.
-func newHistoryDetail(exportAs func(export.Run, app.ExportFormat), postman func(export.Run), summary func(export.Run)) *historyDetail {
-	p := &historyDetail{}
+// verifierOf gives a redeemed run's code_verifier, masked in presenter view.
+func newHistoryDetail(exportAs func(export.Run, app.ExportFormat), postman func(export.Run), summary func(export.Run),
+	verifierOf func(uint64) (string, bool), presenter *Presenter) *historyDetail {
+	p := &historyDetail{verifierOf: verifierOf, presenter: presenter}
 	p.hint = wrappedLabel()
 	setShown(p.hint, "Pick a run to see what happened and to export it: as a Markdown report to attach to a ticket, as JSON, as a HAR file for a browser's developer tools, Fiddler or Charles, or as a Postman collection.")
 	p.title = sectionTitle("")
@@ -91,7 +95,7 @@ func (p *historyDetail) show(r *export.Run) {
 	}
 	p.hint.Hide()
 	p.title.SetText(historyTitle(*r))
-	setShown(p.facts, historyFacts(*r))
+	setShown(p.facts, historyFacts(*r)+p.verifierLine(r.ID))
 	setShown(p.failure, historyFailure(*r))
 	p.steps.SetText(historySteps(*r))
 	checks := historyChecks(*r)
@@ -100,6 +104,27 @@ func (p *historyDetail) show(r *export.Run) {
 	p.postmn.Hidden = r.App.ClientID == "" // a collection needs the app
 	p.box.Show()
 	p.box.Refresh()
+}
+
+// verifierLine shows a redeemed run's code_verifier: spent by then (RFC 7636 §4.5), and
+// with it anyone can check that S256 of it is the challenge. Masked in presenter view.
+func (p *historyDetail) verifierLine(id uint64) string {
+	v, ok := p.verifierOf(id)
+	if !ok {
+		return ""
+	}
+	if p.presenter.On() {
+		v = maskSecret(v) + " (hidden in presenter view)"
+	}
+	return "\ncode_verifier (redeemed, so spent): " + v
+}
+
+// rerender shows the same run again (presenter view flipped).
+func (p *historyDetail) rerender() {
+	if p.run != nil {
+		r := *p.run
+		p.show(&r)
+	}
 }
 
 // noted says in the panel what the last action did ("Saved …", "Copied …").

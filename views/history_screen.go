@@ -28,6 +28,8 @@ type HistoryScreen struct {
 	detail  *historyDetail
 	content fyne.CanvasObject
 	unsub   func()
+	// unsubPresenter stops re-rendering on presenter view changes.
+	unsubPresenter func()
 
 	// saveFile asks where to save data under the suggested name and writes it there;
 	// saveFolder asks for a folder and writes each file into it. Both call done on the UI
@@ -41,7 +43,8 @@ type HistoryScreen struct {
 func NewHistoryScreen(desk *app.Desk, sh *Shell) *HistoryScreen {
 	s := &HistoryScreen{desk: desk, sh: sh}
 	s.saveFile, s.saveFolder = s.fileDialog, s.folderDialog
-	s.detail = newHistoryDetail(s.exportRun, s.exportPostman, s.copySummary)
+	s.detail = newHistoryDetail(s.exportRun, s.exportPostman, s.copySummary, desk.RunVerifier, sh.presenter())
+	s.unsubPresenter = sh.presenter().Subscribe(func(bool) { s.detail.rerender() })
 	s.list = newHistoryList(func(r export.Run) { s.detail.show(&r) })
 	split := container.NewHSplit(s.list.object, s.detail.object)
 	split.Offset = 0.36
@@ -77,6 +80,10 @@ func (s *HistoryScreen) Close() {
 	if s.unsub != nil {
 		s.unsub()
 		s.unsub = nil
+	}
+	if s.unsubPresenter != nil {
+		s.unsubPresenter()
+		s.unsubPresenter = nil
 	}
 }
 

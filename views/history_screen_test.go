@@ -46,6 +46,15 @@ func TestHistoryScreen_RunsExportsAndSummary(t *testing.T) {
 	if s.detail.run == nil || !strings.Contains(s.detail.facts.Text, "Sandbox (offline)") || !s.detail.failure.Hidden {
 		t.Fatalf("detail: %q / failure %q", s.detail.facts.Text, s.detail.failure.Text)
 	}
+	verifier, ok := e.Desk.RunVerifier(s.detail.run.ID)
+	if !ok || !strings.Contains(s.detail.facts.Text, "code_verifier (redeemed, so spent): "+verifier) {
+		t.Errorf("the redeemed verifier is not shown: %q", s.detail.facts.Text)
+	}
+	e.Win.TogglePresenterView()
+	if strings.Contains(s.detail.facts.Text, verifier) || !strings.Contains(s.detail.facts.Text, "hidden in presenter view") {
+		t.Errorf("presenter view shows the verifier: %q", s.detail.facts.Text)
+	}
+	e.Win.TogglePresenterView()
 	if !strings.Contains(s.detail.steps.Text, "POST") || s.detail.checksTitle.Hidden {
 		t.Errorf("steps %q, checklist hidden %v", s.detail.steps.Text, s.detail.checksTitle.Hidden)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -107,7 +106,7 @@ func recCreateApp(t *testing.T, info sandbox.Info) string {
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}
-	recDo(t, hc, req, http.StatusOK, &tok)
+	sandboxtest.DoJSON(t, hc, req, http.StatusOK, &tok)
 	body, _ := json.Marshal(map[string]any{
 		"enabled": true, "name": "Export golden app", "type": "NATIVE_APP", "protocol": "OPENID_CONNECT",
 		"grantTypes": []string{"AUTHORIZATION_CODE"}, "responseTypes": []string{"CODE"},
@@ -119,27 +118,11 @@ func recCreateApp(t *testing.T, info sandbox.Info) string {
 	var app struct {
 		ID string `json:"id"`
 	}
-	recDo(t, hc, req, http.StatusCreated, &app)
+	sandboxtest.DoJSON(t, hc, req, http.StatusCreated, &app)
 	if app.ID == "" {
 		t.Fatal("sandbox returned no application id")
 	}
 	return app.ID
-}
-
-func recDo(t *testing.T, hc *http.Client, req *http.Request, want int, out any) {
-	t.Helper()
-	resp, err := hc.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != want {
-		t.Fatalf("%s %s: status %d: %s", req.Method, req.URL.Path, resp.StatusCode, b)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // recSignInRun builds the Run a desk would keep for the recording: a PKCE step, one step

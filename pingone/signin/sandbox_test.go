@@ -4,7 +4,6 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -56,7 +55,7 @@ func (e *env) createApp(t testing.TB, redirectURI string) string {
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}
-	doJSON(t, hc, req, http.StatusOK, &tok)
+	sandboxtest.DoJSON(t, hc, req, http.StatusOK, &tok)
 
 	body, _ := json.Marshal(map[string]any{
 		"enabled": true, "name": fmt.Sprintf("signin-test-%d", time.Now().UnixNano()),
@@ -71,27 +70,11 @@ func (e *env) createApp(t testing.TB, redirectURI string) string {
 	var app struct {
 		ID string `json:"id"`
 	}
-	doJSON(t, hc, req, http.StatusCreated, &app)
+	sandboxtest.DoJSON(t, hc, req, http.StatusCreated, &app)
 	if app.ID == "" {
 		t.Fatal("sandbox returned no application id")
 	}
 	return app.ID
-}
-
-func doJSON(t testing.TB, hc *http.Client, req *http.Request, want int, out any) {
-	t.Helper()
-	resp, err := hc.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != want {
-		t.Fatalf("%s %s: status %d: %s", req.Method, req.URL.Path, resp.StatusCode, b)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func (e *env) client(t *testing.T, mutate ...func(*Config)) *Client {

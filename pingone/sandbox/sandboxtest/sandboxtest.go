@@ -7,6 +7,7 @@ package sandboxtest
 import (
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/json"
 	"fmt"
 	"html"
 	"io"
@@ -116,4 +117,22 @@ func ChromiumPath(t testing.TB) string {
 		t.Fatalf("Chromium not found at %q (set CHROMIUM_PATH or install the chromium package): %v", p, err)
 	}
 	return p
+}
+
+// DoJSON sends req, fails the test unless the answer has status want, and decodes its
+// JSON body into out.
+func DoJSON(t testing.TB, hc *http.Client, req *http.Request, want int, out any) {
+	t.Helper()
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		t.Fatalf("%s %s: status %d: %s", req.Method, req.URL.Path, resp.StatusCode, b)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -124,16 +125,32 @@ func collectionCommand(ctx context.Context, args []string, stdout, stderr io.Wri
 	for _, p := range written {
 		fmt.Fprintln(stdout, p)
 	}
-	envFile := "pkcedesk-<region>.postman_environment.json"
-	if target.Sandbox {
-		envFile = export.PostmanSandboxEnvironmentFile
-	}
+	envFile := ownEnvironmentFile(target, files)
 	fmt.Fprintf(stderr, "pkcedesk collection: wrote %d files to %s; run it with: newman run %s -e %s\n", len(written), *outDir,
 		filepath.Join(*outDir, export.PostmanCollectionFile), filepath.Join(*outDir, envFile))
 	if !target.Sandbox {
 		fmt.Fprintln(stderr, "pkcedesk collection: fill in the username and password variables of the environment file first; they are left empty")
 	}
 	return 0
+}
+
+// ownEnvironmentFile names the environment file made for target's own hosts: the
+// sandbox's, the connection's own, the custom domain's or its region's.
+func ownEnvironmentFile(t export.PostmanTarget, files []collectionFile) string {
+	has := func(name string) bool {
+		return slices.ContainsFunc(files, func(f collectionFile) bool { return f.name == name })
+	}
+	switch {
+	case t.Sandbox:
+		return export.PostmanSandboxEnvironmentFile
+	case has("pkcedesk-connection.postman_environment.json"):
+		return "pkcedesk-connection.postman_environment.json"
+	case strings.TrimSpace(t.CustomDomain) != "":
+		return "pkcedesk-custom-domain.postman_environment.json"
+	case t.Region != "":
+		return "pkcedesk-pingone-" + strings.ToLower(string(t.Region)) + ".postman_environment.json"
+	}
+	return "pkcedesk-<region>.postman_environment.json"
 }
 
 // validEnvName reports whether s looks like an environment variable's name.

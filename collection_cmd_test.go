@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pkcedesk/pkcedesk/app/export"
+	"github.com/pkcedesk/pkcedesk/pingone"
 	"github.com/pkcedesk/pkcedesk/pingone/sandbox"
 	"github.com/pkcedesk/pkcedesk/pingone/sandbox/sandboxtest"
 )
@@ -168,5 +170,30 @@ func TestCollectionCmd_Sandbox(t *testing.T) {
 	}
 	if len(clientIDs) != 1 {
 		t.Errorf("client IDs over two runs: %v, want one reused app", clientIDs)
+	}
+}
+
+func TestCollectionHintNamesTheTargetsOwnFile(t *testing.T) {
+	for _, c := range []struct {
+		target export.PostmanTarget
+		want   string
+	}{
+		{export.PostmanTarget{Sandbox: true, AuthBase: "http://127.0.0.1:1"}, export.PostmanSandboxEnvironmentFile},
+		{export.PostmanTarget{Region: pingone.RegionAU, AuthBase: "https://auth.pingone.com.au"}, "pkcedesk-pingone-au.postman_environment.json"},
+		{export.PostmanTarget{Region: pingone.RegionEU, CustomDomain: "login.example.com"}, "pkcedesk-custom-domain.postman_environment.json"},
+		{export.PostmanTarget{AuthBase: "https://proxy.example.net", APIBase: "https://proxy.example.net"}, "pkcedesk-connection.postman_environment.json"},
+	} {
+		c.target.ClientID, c.target.EnvironmentID = "66666666-7777-4888-8999-000000000000", "11111111-2222-4333-8444-555555555555"
+		files, err := collectionFiles(c.target, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ownEnvironmentFile(c.target, files)
+		if got != c.want {
+			t.Errorf("%+v: %s, want %s", c.target, got, c.want)
+		}
+		if !slices.ContainsFunc(files, func(f collectionFile) bool { return f.name == got }) {
+			t.Errorf("%s was not written", got)
+		}
 	}
 }

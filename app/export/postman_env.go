@@ -30,8 +30,8 @@ type DemoUser struct {
 const PostmanSandboxEnvironmentFile = "pkcedesk-sandbox.postman_environment.json"
 
 // PostmanEnvironments are the collection's environment files: one for each of PingOne's
-// six regions, one for a custom domain and one for the sandbox. Each sets authPath,
-// apiPath and asPath right for its hosts (PingOne docs, "PingOne API domains": the auth
+// six regions, one for a custom domain and one for the sandbox, and one for t's own hosts
+// when they are none of those. Each sets authPath, apiPath and asPath right for its hosts (PingOne docs, "PingOne API domains": the auth
 // and API hosts of a region differ only in their top-level domain). The file matching t
 // carries t's envID and clientId; the others leave them empty to fill in. The username is
 // filled only for the sandbox and the password is always empty, except in the sandbox
@@ -47,7 +47,13 @@ func PostmanEnvironments(t PostmanTarget, demo *DemoUser) ([]PostmanEnvironment,
 		return ""
 	}
 	domain := pmDomain(t.CustomDomain)
-	isRegion := func(r pingone.Region) bool { return !t.Sandbox && domain == "" && t.Region == r }
+	// A connection on hosts of its own (base URLs that are neither its region's nor a
+	// custom domain: a proxy, a test stand-in) gets a file of its own with those hosts.
+	ownHosts := !t.Sandbox && domain == "" && get(own, "authPath") != ""
+	if ep, err := pingone.RegionEndpoints(t.Region); err == nil && ep.AuthBase == get(own, "authPath") {
+		ownHosts = false
+	}
+	isRegion := func(r pingone.Region) bool { return !t.Sandbox && domain == "" && !ownHosts && t.Region == r }
 
 	var out []PostmanEnvironment
 	add := func(key, name string, vals []pmKV) error {
@@ -103,6 +109,13 @@ func PostmanEnvironments(t PostmanTarget, demo *DemoUser) ([]PostmanEnvironment,
 	if err := add("custom-domain", "PingOne custom domain ("+strings.TrimPrefix(customAuth, "https://")+")",
 		vals(customAuth, customAPI, "{{authPath}}/as", domain != "", "", "")); err != nil {
 		return nil, err
+	}
+
+	if ownHosts {
+		name := pmOr(strings.TrimSpace(t.Name), "This connection") + " (" + get(own, "authPath") + ")"
+		if err := add("connection", name, vals(get(own, "authPath"), get(own, "apiPath"), "{{authPath}}/{{envID}}/as", true, "", "")); err != nil {
+			return nil, err
+		}
 	}
 
 	// The sandbox listens on a port of its choosing; its file holds the running one when

@@ -445,3 +445,50 @@ func TestPostman_StableIDs(t *testing.T) {
 		t.Errorf("pmUUID = %q", id)
 	}
 }
+
+// A connection on hosts of its own (custom base URLs, not a region's, no custom domain)
+// gets a ninth file with those hosts, its environment and its app; a region's target
+// does not.
+func TestPostmanEnvironments_OwnHosts(t *testing.T) {
+	own := PostmanTarget{Name: "Staging proxy", AuthBase: "https://p1-proxy.example.net/", APIBase: "https://p1-proxy.example.net/api",
+		EnvironmentID: "11111111-2222-4333-8444-555555555555", ClientID: "66666666-7777-4888-8999-000000000000"}
+	envs, err := PostmanEnvironments(own, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, e := range envs {
+		var doc struct {
+			Name   string `json:"name"`
+			Values []struct{ Key, Value string }
+		}
+		if err := json.Unmarshal(e.Data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		vals := map[string]string{}
+		for _, v := range doc.Values {
+			vals[v.Key] = v.Value
+		}
+		mine := vals["envID"] == own.EnvironmentID
+		if e.Key != "connection" {
+			if mine {
+				t.Errorf("%s claims the connection's environment", e.Key)
+			}
+			continue
+		}
+		found = true
+		if !mine || vals["clientId"] != own.ClientID || vals["authPath"] != "https://p1-proxy.example.net" ||
+			vals["apiPath"] != "https://p1-proxy.example.net/api/v1" || vals["asPath"] != "{{authPath}}/{{envID}}/as" ||
+			!strings.Contains(doc.Name, "Staging proxy") || vals["password"] != "" {
+			t.Errorf("the connection's file: %q %v", doc.Name, vals)
+		}
+	}
+	if !found || len(envs) != 9 {
+		t.Fatalf("%d files, a connection file: %v", len(envs), found)
+	}
+	region := own
+	region.Region, region.AuthBase, region.APIBase = pingone.RegionEU, "https://auth.pingone.eu", "https://api.pingone.eu"
+	if envs, _ := PostmanEnvironments(region, nil); len(envs) != 8 {
+		t.Errorf("a region's target got %d files, want 8", len(envs))
+	}
+}
